@@ -1,0 +1,273 @@
+package dev.tta.primitives;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * On failure, runs a fallback instead. The fallback runs when the failure (the step's own failure,
+ * with {@link WorkflowException} and future wrappers removed) is an instance of an {@code applyOn}
+ * type and of no {@code skipOn} type (skip-on wins). It receives the same input and that cause. If
+ * the fallback fails too, its failure propagates with the original failure {@linkplain
+ * Throwable#getSuppressed() suppressed}. A fallback may itself be a {@code FallbackPrimitive}: that
+ * makes a chain.
+ *
+ * @param <I> input type
+ * @param <O> output type
+ */
+public final class FallbackPrimitive<I, O> implements WorkflowPrimitive<I, O> {
+
+  private final WorkflowPrimitive<? super I, ? extends O> primary;
+  private final RecoveryFunction<? super I, ? extends O> recovery;
+  private final List<Class<? extends Throwable>> applyOn;
+  private final List<Class<? extends Throwable>> skipOn;
+  private final boolean blocking;
+
+  private FallbackPrimitive(
+      Builder<I, O> builder, RecoveryFunction<? super I, ? extends O> r, boolean fallbackBlocks) {
+    this.primary = builder.primary;
+    this.recovery = r;
+    this.applyOn = builder.applyOn;
+    this.skipOn = builder.skipOn;
+    this.blocking = primary.isBlocking() || fallbackBlocks;
+  }
+
+  /**
+   * On any failure of {@code primary}, runs {@code fallback} on the same input.
+   *
+   * @param primary the work
+   * @param fallback the replacement work
+   * @param <I> input type
+   * @param <O> output type
+   * @return the primitive
+   */
+  public static <I, O> FallbackPrimitive<I, O> of(
+      WorkflowPrimitive<? super I, ? extends O> primary,
+      WorkflowPrimitive<? super I, ? extends O> fallback) {
+    return FallbackPrimitive.<I, O>builder(primary).to(fallback);
+  }
+
+  /**
+   * A builder for a fallback of {@code primary}; by default it applies to every failure.
+   *
+   * @param primary the work
+   * @param <I> input type
+   * @param <O> output type
+   * @return a new builder
+   */
+  public static <I, O> Builder<I, O> builder(WorkflowPrimitive<? super I, ? extends O> primary) {
+    return new Builder<>(primary);
+  }
+
+  @Override
+  public CompletableFuture<O> execute(I input, WorkflowContext context) {
+    CompletableFuture<O> first = Futures.call(primary, input, context);
+    if (Futures.succeeded(first)) {
+      return first;
+    }
+    if (first.isDone()) {
+      Throwable failure = Futures.failure(first);
+      return handles(failure) ? recover(input, failure, context) : first;
+    }
+    Recovering<O> result = new Recovering<>(first);
+    first.whenComplete(
+        (value, error) -> {
+          if (error == null) {
+            result.complete(value);
+          } else if (!result.isDone()) {
+            Throwable failure = Futures.unwrap(error);
+            if (handles(failure)) {
+              CompletableFuture<O> fallback = recover(input, failure, context);
+              result.current = fallback;
+              Futures.relay(fallback, result);
+              if (result.isDone()) {
+                fallback.cancel(true);
+              }
+            } else {
+              result.completeExceptionally(failure);
+            }
+          }
+        });
+    return result;
+  }
+
+  private boolean handles(Throwable failure) {
+    if (failure instanceof java.util.concurrent.CancellationException) {
+      return false; // a cancelled run wants no more work
+    }
+    Throwable cause = Futures.rootCause(failure);
+    return Futures.isAny(cause, applyOn) && !Futures.isAny(cause, skipOn);
+  }
+
+  private CompletableFuture<O> recover(I input, Throwable failure, WorkflowContext context) {
+    Throwable cause = Futures.rootCause(failure);
+    Events events = context.runtime().events();
+    if (events.enabled()) {
+      events.onFallback(context, name(), cause);
+    }
+    CompletableFuture<O> fallback;
+    try {
+      CompletionStage<? extends O> stage = recovery.recover(input, cause, context);
+      @SuppressWarnings("unchecked") // read-only
+      CompletableFuture<O> future =
+          stage == null
+              ? CompletableFuture.failedFuture(
+                  new NullPointerException("fallback of '" + name() + "' returned no stage"))
+              : (CompletableFuture<O>) stage.toCompletableFuture();
+      fallback = future;
+    } catch (Throwable t) {
+      fallback = CompletableFuture.failedFuture(t);
+    }
+    if (Futures.succeeded(fallback)) {
+      return fallback;
+    }
+    return fallback
+        .handle(
+            (value, error) -> {
+              if (error == null) {
+                return CompletableFuture.completedFuture(value);
+              }
+              Throwable own = Futures.unwrap(error);
+              if (own != failure) {
+                own.addSuppressed(failure);
+              }
+              return CompletableFuture.<O>failedFuture(own);
+            })
+        .thenCompose(f -> f);
+  }
+
+  @Override
+  public String name() {
+    return primary.name();
+  }
+
+  @Override
+  public boolean isBlocking() {
+    return blocking;
+  }
+
+  /** The result while the primary or the fallback runs; cancelling cancels whichever runs. */
+  private static final class Recovering<O> extends CompletableFuture<O> {
+    volatile CompletableFuture<O> current;
+
+    Recovering(CompletableFuture<O> first) {
+      this.current = first;
+    }
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+      boolean cancelled = super.cancel(mayInterruptIfRunning);
+      if (cancelled) {
+        current.cancel(true);
+      }
+      return cancelled;
+    }
+  }
+
+  /**
+   * Builds a {@link FallbackPrimitive}.
+   *
+   * @param <I> input type
+   * @param <O> output type
+   */
+  public static final class Builder<I, O> {
+    private final WorkflowPrimitive<? super I, ? extends O> primary;
+    private List<Class<? extends Throwable>> applyOn = List.of(Throwable.class);
+    private List<Class<? extends Throwable>> skipOn = List.of();
+
+    private Builder(WorkflowPrimitive<? super I, ? extends O> primary) {
+      this.primary = Objects.requireNonNull(primary, "primary");
+    }
+
+    /**
+     * The failures the fallback handles (replaces the default {@link Throwable}).
+     *
+     * @param types the types; subclasses match
+     * @return this builder
+     */
+    @SafeVarargs
+    public final Builder<I, O> applyOn(Class<? extends Throwable>... types) {
+      List<Class<? extends Throwable>> list = new ArrayList<>();
+      for (Class<? extends Throwable> type : types) {
+        list.add(type); // iterated, not passed on: keeps the varargs array private
+      }
+      this.applyOn = List.copyOf(list);
+      return this;
+    }
+
+    /**
+     * The failures the fallback never handles; wins over apply-on.
+     *
+     * @param types the types; subclasses match
+     * @return this builder
+     */
+    @SafeVarargs
+    public final Builder<I, O> skipOn(Class<? extends Throwable>... types) {
+      List<Class<? extends Throwable>> list = new ArrayList<>();
+      for (Class<? extends Throwable> type : types) {
+        list.add(type); // iterated, not passed on: keeps the varargs array private
+      }
+      this.skipOn = List.copyOf(list);
+      return this;
+    }
+
+    /**
+     * Falls back to another primitive on the same input.
+     *
+     * @param fallback the replacement work
+     * @return the primitive
+     */
+    public FallbackPrimitive<I, O> to(WorkflowPrimitive<? super I, ? extends O> fallback) {
+      Objects.requireNonNull(fallback, "fallback");
+      return new FallbackPrimitive<>(
+          this, (input, cause, context) -> fallback.execute(input, context), fallback.isBlocking());
+    }
+
+    /**
+     * Falls back to a function of the input and the cause that returns a pending result.
+     *
+     * @param recovery the fallback
+     * @return the primitive
+     */
+    public FallbackPrimitive<I, O> recoverAsync(RecoveryFunction<? super I, ? extends O> recovery) {
+      return new FallbackPrimitive<>(this, Objects.requireNonNull(recovery, "recovery"), false);
+    }
+
+    /**
+     * Falls back to a synchronous function of the input and the cause.
+     *
+     * @param recovery the fallback, returning the value; may throw
+     * @return the primitive
+     */
+    public FallbackPrimitive<I, O> recover(SyncRecovery<? super I, ? extends O> recovery) {
+      Objects.requireNonNull(recovery, "recovery");
+      return new FallbackPrimitive<I, O>(
+          this,
+          (input, cause, context) ->
+              CompletableFuture.completedFuture(recovery.recover(input, cause, context)),
+          true);
+    }
+  }
+
+  /**
+   * A synchronous fallback of the input and the cause.
+   *
+   * @param <I> input type
+   * @param <O> output type
+   */
+  @FunctionalInterface
+  public interface SyncRecovery<I, O> {
+    /**
+     * Computes the fallback value.
+     *
+     * @param input the input of the failed call
+     * @param cause the step's own failure
+     * @param context the run's context
+     * @return the value
+     * @throws Exception a failure of the fallback itself
+     */
+    O recover(I input, Throwable cause, WorkflowContext context) throws Exception;
+  }
+}

@@ -1,0 +1,141 @@
+package dev.tta.primitives;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The for-each form of {@link ParallelPrimitive}: one body over every element of the input. */
+final class ForEachPrimitive<E, R> implements WorkflowPrimitive<Iterable<? extends E>, List<R>> {
+
+  private final WorkflowPrimitive<? super E, ? extends R> body;
+  private final int maxConcurrency;
+
+  ForEachPrimitive(WorkflowPrimitive<? super E, ? extends R> body, int maxConcurrency) {
+    if (maxConcurrency < 0) {
+      throw new IllegalArgumentException("maxConcurrency must be >= 0 (0 = no bound)");
+    }
+    this.body = Objects.requireNonNull(body, "body");
+    this.maxConcurrency = maxConcurrency;
+  }
+
+  @Override
+  public CompletableFuture<List<R>> execute(Iterable<? extends E> input, WorkflowContext context) {
+    if (input == null) {
+      return CompletableFuture.failedFuture(
+          new NullPointerException("for-each '" + body.name() + "' got a null input"));
+    }
+    List<E> items = ParallelPrimitive.toList(input);
+    if (items.isEmpty()) {
+      return CompletableFuture.completedFuture(List.of());
+    }
+    int limit = maxConcurrency == 0 ? items.size() : Math.min(maxConcurrency, items.size());
+    Run<E, R> run = new Run<>(body, items, limit, context);
+    run.drain();
+    return run;
+  }
+
+  @Override
+  public String name() {
+    return body.name();
+  }
+
+  @Override
+  public boolean isBlocking() {
+    return false;
+  }
+
+  /** One for-each run: starts elements while under the bound, in input order. */
+  private static final class Run<E, R> extends CompletableFuture<List<R>> {
+    private final WorkflowPrimitive<? super E, ? extends R> body;
+    private final List<E> items;
+    private final int limit;
+    private final WorkflowContext context;
+    private final Object[] results;
+    private final CompletableFuture<?>[] futures;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger finished = new AtomicInteger();
+    // Drain guard: completions that arrive while one thread starts elements hand the work to it,
+    // so a long list of elements that finish at once never recurses.
+    private final AtomicInteger wip = new AtomicInteger();
+    private int next; // guarded by wip
+
+    Run(
+        WorkflowPrimitive<? super E, ? extends R> body,
+        List<E> items,
+        int limit,
+        WorkflowContext context) {
+      this.body = body;
+      this.items = items;
+      this.limit = limit;
+      this.context = context;
+      this.results = new Object[items.size()];
+      this.futures = new CompletableFuture<?>[items.size()];
+    }
+
+    void drain() {
+      if (wip.getAndIncrement() != 0) {
+        return;
+      }
+      do {
+        while (next < items.size() && inFlight.get() < limit && !isDone()) {
+          int index = next++;
+          inFlight.incrementAndGet();
+          start(index);
+        }
+      } while (wip.decrementAndGet() != 0);
+    }
+
+    private void start(int index) {
+      E item = items.get(index);
+      CompletableFuture<? extends R> future =
+          body.isBlocking()
+              ? IsolatedCall.start(body, item, context, context.runtime().executor(), true)
+              : Futures.call(body, item, context);
+      futures[index] = future;
+      if (future.isDone()) {
+        settle(index, future);
+      } else {
+        future.whenComplete((value, error) -> settle(index, future));
+        if (isDone()) {
+          future.cancel(true);
+        }
+      }
+    }
+
+    private void settle(int index, CompletableFuture<? extends R> future) {
+      if (Futures.succeeded(future)) {
+        results[index] = future.getNow(null); // published by the increment below
+        inFlight.decrementAndGet();
+        if (finished.incrementAndGet() == results.length) {
+          @SuppressWarnings("unchecked") // each slot holds an R
+          List<R> list = (List<R>) Collections.unmodifiableList(Arrays.asList(results));
+          complete(list);
+        } else {
+          drain();
+        }
+      } else if (completeExceptionally(Futures.failure(future))) {
+        cancelAll();
+      }
+    }
+
+    private void cancelAll() {
+      for (CompletableFuture<?> future : futures) {
+        if (future != null && !future.isDone()) {
+          future.cancel(true);
+        }
+      }
+    }
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+      boolean cancelled = super.cancel(mayInterruptIfRunning);
+      if (cancelled) {
+        cancelAll();
+      }
+      return cancelled;
+    }
+  }
+}

@@ -1,0 +1,113 @@
+package dev.tta.primitives;
+
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+
+/**
+ * A primitive made from a function: synchronous ({@link #of(String, StepFunction)}), which runs on
+ * the calling thread, or asynchronous ({@link #ofAsync(String, AsyncStepFunction)}), which returns
+ * at once with a pending stage.
+ *
+ * @param <I> input type
+ * @param <O> output type
+ */
+public final class LambdaPrimitive<I, O> implements WorkflowPrimitive<I, O> {
+
+  private final String name;
+  private final StepFunction<? super I, ? extends O> sync;
+  private final AsyncStepFunction<? super I, ? extends O> async;
+
+  private LambdaPrimitive(
+      String name,
+      StepFunction<? super I, ? extends O> sync,
+      AsyncStepFunction<? super I, ? extends O> async) {
+    this.name = Objects.requireNonNull(name, "name");
+    this.sync = sync;
+    this.async = async;
+  }
+
+  /**
+   * A synchronous step that also receives the run's context.
+   *
+   * @param name the step's name, for events and errors
+   * @param function the body
+   * @param <I> input type
+   * @param <O> output type
+   * @return the primitive
+   */
+  public static <I, O> LambdaPrimitive<I, O> of(
+      String name, StepFunction<? super I, ? extends O> function) {
+    return new LambdaPrimitive<>(name, Objects.requireNonNull(function, "function"), null);
+  }
+
+  /**
+   * A synchronous step from a plain function.
+   *
+   * @param name the step's name, for events and errors
+   * @param function the body
+   * @param <I> input type
+   * @param <O> output type
+   * @return the primitive
+   */
+  public static <I, O> LambdaPrimitive<I, O> of(
+      String name, Function<? super I, ? extends O> function) {
+    Objects.requireNonNull(function, "function");
+    return new LambdaPrimitive<>(name, (input, context) -> function.apply(input), null);
+  }
+
+  /**
+   * An asynchronous step: the function starts the work and returns its pending stage.
+   *
+   * @param name the step's name, for events and errors
+   * @param function the body
+   * @param <I> input type
+   * @param <O> output type
+   * @return the primitive
+   */
+  public static <I, O> LambdaPrimitive<I, O> ofAsync(
+      String name, AsyncStepFunction<? super I, ? extends O> function) {
+    return new LambdaPrimitive<>(name, null, Objects.requireNonNull(function, "function"));
+  }
+
+  @Override
+  public CompletableFuture<O> execute(I input, WorkflowContext context) {
+    if (sync != null) {
+      try {
+        return CompletableFuture.completedFuture(sync.apply(input, context));
+      } catch (Throwable t) {
+        return CompletableFuture.failedFuture(t);
+      }
+    }
+    CompletionStage<? extends O> stage;
+    try {
+      stage = async.apply(input, context);
+    } catch (Throwable t) {
+      return CompletableFuture.failedFuture(t);
+    }
+    if (stage == null) {
+      return CompletableFuture.failedFuture(
+          new NullPointerException("async step '" + name + "' returned null, not a stage"));
+    }
+    @SuppressWarnings("unchecked") // read-only use of the stage's value
+    CompletableFuture<O> future = (CompletableFuture<O>) stage.toCompletableFuture();
+    return future;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  /** Synchronous bodies block the caller; asynchronous ones return at once. */
+  @Override
+  public boolean isBlocking() {
+    return sync != null;
+  }
+
+  @Override
+  public String toString() {
+    return (sync != null ? "LambdaPrimitive[" : "LambdaPrimitive.async[") + name + "]";
+  }
+}

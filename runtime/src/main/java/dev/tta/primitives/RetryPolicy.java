@@ -1,0 +1,235 @@
+package dev.tta.primitives;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * An immutable retry policy: how many attempts, how long to wait between them, and which failures
+ * are worth another attempt. Run it with {@link RetryPrimitive}.
+ *
+ * <p>The wait before retry {@code k} (k = 1 for the second attempt) is {@code min(delay ·
+ * backoff^(k-1), maxDelay)}, then varied at random by up to {@code ± jitter ·} that value. A
+ * failure is retried when it is an instance of a {@code retryOn} type and of no {@code abortOn}
+ * type (abort-on wins). No attempt starts after {@code maxDuration} from the first one.
+ *
+ * @param maxAttempts attempts in all, counting the first call; at least 1
+ * @param delay the first wait; not negative
+ * @param backoff the factor each wait grows by; at least 1
+ * @param maxDelay the cap on a wait before jitter; not less than {@code delay}
+ * @param jitter the random variation as a fraction of the wait, 0 to 1
+ * @param maxDuration the time budget for all attempts, or {@code null} for none
+ * @param retryOn the failures to retry (subclasses included)
+ * @param abortOn the failures never to retry, even when they match {@code retryOn}
+ */
+public record RetryPolicy(
+    int maxAttempts,
+    Duration delay,
+    double backoff,
+    Duration maxDelay,
+    double jitter,
+    Duration maxDuration,
+    List<Class<? extends Throwable>> retryOn,
+    List<Class<? extends Throwable>> abortOn) {
+
+  /** Checks the ranges above; throws {@link IllegalArgumentException} naming the bad value. */
+  public RetryPolicy {
+    Objects.requireNonNull(delay, "delay");
+    Objects.requireNonNull(maxDelay, "maxDelay");
+    retryOn = List.copyOf(retryOn);
+    abortOn = List.copyOf(abortOn);
+    if (maxAttempts < 1) {
+      throw new IllegalArgumentException(
+          "maxAttempts = " + maxAttempts + ": counts the first call and must be >= 1");
+    }
+    if (delay.isNegative()) {
+      throw new IllegalArgumentException("delay = " + delay + " must not be negative");
+    }
+    if (!(backoff >= 1.0) || Double.isInfinite(backoff)) {
+      throw new IllegalArgumentException("backoff = " + backoff + " must be >= 1");
+    }
+    if (maxDelay.compareTo(delay) < 0) {
+      throw new IllegalArgumentException(
+          "maxDelay = " + maxDelay + " must not be less than delay = " + delay);
+    }
+    if (!(jitter >= 0.0 && jitter <= 1.0)) {
+      throw new IllegalArgumentException("jitter = " + jitter + " must be between 0 and 1");
+    }
+    if (maxDuration != null && maxDuration.compareTo(delay) <= 0) {
+      throw new IllegalArgumentException(
+          "maxDuration = " + maxDuration + " must be greater than delay = " + delay);
+    }
+  }
+
+  /**
+   * A builder with the defaults of {@code @Retry}: 3 attempts, 100ms delay, backoff 2, max delay
+   * 30s, jitter 0.1, no max duration, retry on {@link Exception}, abort on nothing.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Whether a failure may be retried under this policy (ignoring attempts and time left).
+   *
+   * @param failure the step's own failure
+   * @return {@code true} if it matches retry-on and not abort-on
+   */
+  public boolean isRetryable(Throwable failure) {
+    return Futures.isAny(failure, retryOn) && !Futures.isAny(failure, abortOn);
+  }
+
+  /**
+   * The wait before retry {@code k} before jitter: {@code min(delay · backoff^(k-1), maxDelay)}.
+   *
+   * @param retry 1 for the wait before the second attempt
+   * @return the wait in nanoseconds
+   */
+  public long baseDelayNanos(int retry) {
+    double nanos = delay.toNanos() * Math.pow(backoff, retry - 1);
+    long cap = maxDelay.toNanos();
+    return nanos >= cap ? cap : (long) nanos;
+  }
+
+  /**
+   * The wait before retry {@code k} with jitter applied.
+   *
+   * @param retry 1 for the wait before the second attempt
+   * @return the wait in nanoseconds, never negative
+   */
+  public long delayNanos(int retry) {
+    long base = baseDelayNanos(retry);
+    if (jitter == 0.0 || base == 0) {
+      return base;
+    }
+    double variation = (ThreadLocalRandom.current().nextDouble() * 2 - 1) * jitter;
+    return Math.max(0, (long) (base * (1 + variation)));
+  }
+
+  /** Builds a {@link RetryPolicy}; starts from the {@code @Retry} defaults. */
+  public static final class Builder {
+    private int maxAttempts = 3;
+    private Duration delay = Duration.ofMillis(100);
+    private double backoff = 2.0;
+    private Duration maxDelay = Duration.ofSeconds(30);
+    private double jitter = 0.1;
+    private Duration maxDuration;
+    private List<Class<? extends Throwable>> retryOn = List.of(Exception.class);
+    private List<Class<? extends Throwable>> abortOn = List.of();
+
+    private Builder() {}
+
+    /**
+     * Attempts in all, counting the first call.
+     *
+     * @param maxAttempts at least 1
+     * @return this builder
+     */
+    public Builder maxAttempts(int maxAttempts) {
+      this.maxAttempts = maxAttempts;
+      return this;
+    }
+
+    /**
+     * The first wait.
+     *
+     * @param delay not negative
+     * @return this builder
+     */
+    public Builder delay(Duration delay) {
+      this.delay = delay;
+      return this;
+    }
+
+    /**
+     * The factor each wait grows by.
+     *
+     * @param backoff at least 1
+     * @return this builder
+     */
+    public Builder backoff(double backoff) {
+      this.backoff = backoff;
+      return this;
+    }
+
+    /**
+     * The cap on a wait (before jitter).
+     *
+     * @param maxDelay not less than the delay
+     * @return this builder
+     */
+    public Builder maxDelay(Duration maxDelay) {
+      this.maxDelay = maxDelay;
+      return this;
+    }
+
+    /**
+     * The random variation of each wait, as a fraction of it.
+     *
+     * @param jitter 0 to 1
+     * @return this builder
+     */
+    public Builder jitter(double jitter) {
+      this.jitter = jitter;
+      return this;
+    }
+
+    /**
+     * The time budget for all attempts; {@code null} for none.
+     *
+     * @param maxDuration greater than the delay, or {@code null}
+     * @return this builder
+     */
+    public Builder maxDuration(Duration maxDuration) {
+      this.maxDuration = maxDuration;
+      return this;
+    }
+
+    /**
+     * The failures to retry (replaces the default {@link Exception}).
+     *
+     * @param types the types; subclasses match
+     * @return this builder
+     */
+    @SafeVarargs
+    public final Builder retryOn(Class<? extends Throwable>... types) {
+      List<Class<? extends Throwable>> list = new ArrayList<>();
+      for (Class<? extends Throwable> type : types) {
+        list.add(type); // iterated, not passed on: keeps the varargs array private
+      }
+      this.retryOn = List.copyOf(list);
+      return this;
+    }
+
+    /**
+     * The failures never to retry; wins over retry-on.
+     *
+     * @param types the types; subclasses match
+     * @return this builder
+     */
+    @SafeVarargs
+    public final Builder abortOn(Class<? extends Throwable>... types) {
+      List<Class<? extends Throwable>> list = new ArrayList<>();
+      for (Class<? extends Throwable> type : types) {
+        list.add(type); // iterated, not passed on: keeps the varargs array private
+      }
+      this.abortOn = List.copyOf(list);
+      return this;
+    }
+
+    /**
+     * Builds the policy.
+     *
+     * @return the policy
+     * @throws IllegalArgumentException if a value is out of range
+     */
+    public RetryPolicy build() {
+      return new RetryPolicy(
+          maxAttempts, delay, backoff, maxDelay, jitter, maxDuration, retryOn, abortOn);
+    }
+  }
+}

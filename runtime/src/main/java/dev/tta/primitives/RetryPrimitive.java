@@ -1,0 +1,245 @@
+package dev.tta.primitives;
+
+import dev.failsafe.Failsafe;
+import dev.failsafe.spi.Scheduler;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Runs a primitive again when it fails, under a {@link RetryPolicy}.
+ *
+ * <p>The first attempt is a plain call: when it succeeds, retry costs nothing more. After a
+ * retryable failure the remaining attempts are driven by Failsafe, with waits on the runtime's
+ * {@link WorkflowScheduler} (no thread sleeps) and the time budget on the runtime's clock. When the
+ * attempts are used up, the time budget is spent or a failure is not retryable, the result fails
+ * with a {@link WorkflowException} whose {@link WorkflowException#attempts()} counts the attempts,
+ * whose cause is the last failure and which holds the earlier failures as suppressed. Cancelling
+ * the returned future cancels the attempt in flight and stops further attempts.
+ *
+ * @param <I> input type
+ * @param <O> output type
+ */
+public final class RetryPrimitive<I, O> implements WorkflowPrimitive<I, O> {
+
+  private final WorkflowPrimitive<? super I, ? extends O> delegate;
+  private final RetryPolicy policy;
+
+  private RetryPrimitive(WorkflowPrimitive<? super I, ? extends O> delegate, RetryPolicy policy) {
+    this.delegate = Objects.requireNonNull(delegate, "delegate");
+    this.policy = Objects.requireNonNull(policy, "policy");
+  }
+
+  /**
+   * Retries {@code delegate} under {@code policy}.
+   *
+   * @param delegate the work to retry
+   * @param policy the policy
+   * @param <I> input type
+   * @param <O> output type
+   * @return the primitive
+   */
+  public static <I, O> RetryPrimitive<I, O> of(
+      WorkflowPrimitive<? super I, ? extends O> delegate, RetryPolicy policy) {
+    return new RetryPrimitive<>(delegate, policy);
+  }
+
+  /**
+   * The policy.
+   *
+   * @return the policy
+   */
+  public RetryPolicy policy() {
+    return policy;
+  }
+
+  @Override
+  public CompletableFuture<O> execute(I input, WorkflowContext context) {
+    WorkflowClock clock = context.runtime().clock();
+    // Read the clock only when a budget needs it: the happy path should cost a plain call.
+    long start = policy.maxDuration() != null ? clock.nanoTime() : 0L;
+    CompletableFuture<O> first = Futures.call(delegate, input, context);
+    if (Futures.succeeded(first)) {
+      return first;
+    }
+    Attempts<I, O> attempts = new Attempts<>(this, input, context, start);
+    if (first.isDone()) {
+      attempts.firstFailed(Futures.failure(first));
+    } else {
+      attempts.current = first;
+      first.whenComplete(
+          (value, error) -> {
+            if (error == null) {
+              attempts.complete(value);
+            } else {
+              attempts.firstFailed(Futures.unwrap(error));
+            }
+          });
+    }
+    return attempts;
+  }
+
+  @Override
+  public String name() {
+    return delegate.name();
+  }
+
+  @Override
+  public boolean isBlocking() {
+    return delegate.isBlocking();
+  }
+
+  /** The state of one retried call after its first attempt failed or went asynchronous. */
+  private static final class Attempts<I, O> extends CompletableFuture<O> {
+    private final RetryPrimitive<I, O> retry;
+    private final I input;
+    private final WorkflowContext context;
+    private final long start;
+    private final List<Throwable> failures = new ArrayList<>(); // guarded by this
+    private volatile CompletableFuture<O> current;
+    private long nextDelayNanos; // guarded by this
+    private boolean replayPending; // guarded by this
+
+    Attempts(RetryPrimitive<I, O> retry, I input, WorkflowContext context, long start) {
+      this.retry = retry;
+      this.input = input;
+      this.context = context;
+      this.start = start;
+    }
+
+    void firstFailed(Throwable failure) {
+      if (isDone()) {
+        return;
+      }
+      if (!shouldRetry(failure)) {
+        giveUp(failure);
+        return;
+      }
+      synchronized (this) {
+        replayPending = true;
+      }
+      // Failsafe drives the remaining attempts. Its first "execution" replays this failure, so
+      // its attempt counter, waits and limits line up with ours.
+      dev.failsafe.RetryPolicy<O> failsafePolicy =
+          dev.failsafe.RetryPolicy.<O>builder()
+              .withMaxAttempts(retry.policy.maxAttempts())
+              .handleIf((result, error) -> error != null && (takeReplay() || shouldRetry(error)))
+              .withDelayFn(ctx -> Duration.ofNanos(nextDelayNanos()))
+              .build();
+      CompletableFuture<O> run =
+          Failsafe.with(failsafePolicy)
+              .with(failsafeScheduler(context.runtime().scheduler()))
+              .getStageAsync(
+                  ctx ->
+                      ctx.getAttemptCount() == 0
+                          ? CompletableFuture.failedFuture(failure)
+                          : next());
+      current = run;
+      run.whenComplete(
+          (value, error) -> {
+            if (error == null) {
+              complete(value);
+            } else {
+              giveUp(Futures.unwrap(error));
+            }
+          });
+      if (isDone()) {
+        run.cancel(true);
+      }
+    }
+
+    private synchronized long nextDelayNanos() {
+      return nextDelayNanos;
+    }
+
+    /** Starts the next attempt; called by Failsafe after the wait. */
+    private CompletableFuture<O> next() {
+      if (isDone()) {
+        return CompletableFuture.failedFuture(new CancellationException());
+      }
+      return Futures.call(retry.delegate, input, context);
+    }
+
+    /**
+     * Records a failure and decides whether another attempt should follow: the policy allows it,
+     * attempts remain and the next attempt would start within the time budget.
+     */
+    private synchronized boolean shouldRetry(Throwable error) {
+      Throwable failure = Futures.unwrap(error);
+      failures.add(failure);
+      int attempt = failures.size();
+      RetryPolicy policy = retry.policy;
+      if (isDone()
+          || attempt >= policy.maxAttempts()
+          || !policy.isRetryable(Futures.rootCause(failure))) {
+        return false;
+      }
+      long delay = policy.delayNanos(attempt);
+      if (policy.maxDuration() != null) {
+        long elapsed = context.runtime().clock().nanoTime() - start;
+        if (elapsed + delay >= policy.maxDuration().toNanos()) {
+          return false;
+        }
+      }
+      nextDelayNanos = delay;
+      Events events = context.runtime().events();
+      if (events.enabled()) {
+        events.onRetry(context, retry.name(), attempt + 1, failure, Duration.ofNanos(delay));
+      }
+      return true;
+    }
+
+    /** The replayed first failure was already judged; Failsafe asks about it once more. */
+    private synchronized boolean takeReplay() {
+      boolean replay = replayPending;
+      replayPending = false;
+      return replay;
+    }
+
+    private void giveUp(Throwable finalError) {
+      WorkflowException error;
+      synchronized (this) {
+        if (failures.isEmpty() || failures.get(failures.size() - 1) != finalError) {
+          failures.add(finalError); // e.g. the scheduler refused the wait
+        }
+        Throwable last = finalError;
+        error = new WorkflowException(context.workflowName(), retry.name(), failures.size(), last);
+        for (Throwable earlier : failures.subList(0, failures.size() - 1)) {
+          if (earlier != last) {
+            error.addSuppressed(earlier);
+          }
+        }
+      }
+      completeExceptionally(error);
+    }
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+      boolean cancelled = super.cancel(mayInterruptIfRunning);
+      CompletableFuture<O> inFlight = current;
+      if (cancelled && inFlight != null) {
+        inFlight.cancel(true);
+      }
+      return cancelled;
+    }
+  }
+
+  /** Lets Failsafe schedule its waits on the runtime's scheduler. */
+  private static Scheduler failsafeScheduler(WorkflowScheduler scheduler) {
+    return (callable, delay, unit) -> {
+      Runnable task =
+          () -> {
+            try {
+              callable.call();
+            } catch (Exception e) {
+              // Failsafe's callables report failures through the execution, never by throwing.
+              throw new IllegalStateException(e);
+            }
+          };
+      return scheduler.schedule(task, delay, unit);
+    };
+  }
+}

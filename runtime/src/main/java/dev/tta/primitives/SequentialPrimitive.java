@@ -1,0 +1,153 @@
+package dev.tta.primitives;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Runs primitives in order, each output feeding the next. Steps that finish at once run in a plain
+ * loop on the calling thread (no callbacks, no hand-off); after an asynchronous step the rest
+ * continue on the thread that completed it. Cancelling the returned future cancels the step in
+ * flight and starts no further step.
+ *
+ * @param <I> input type of the first primitive
+ * @param <O> output type of the last primitive
+ */
+public final class SequentialPrimitive<I, O> implements WorkflowPrimitive<I, O> {
+
+  private final WorkflowPrimitive<Object, Object>[] stages;
+  private final boolean blocking;
+
+  private SequentialPrimitive(List<? extends WorkflowPrimitive<?, ?>> stages) {
+    if (stages.isEmpty()) {
+      throw new IllegalArgumentException("a sequence needs at least one primitive");
+    }
+    @SuppressWarnings("unchecked") // types are checked where the chain is built
+    WorkflowPrimitive<Object, Object>[] array =
+        (WorkflowPrimitive<Object, Object>[]) stages.toArray(new WorkflowPrimitive<?, ?>[0]);
+    boolean anyBlocking = false;
+    for (WorkflowPrimitive<Object, Object> stage : array) {
+      Objects.requireNonNull(stage, "stage");
+      anyBlocking |= stage.isBlocking();
+    }
+    this.stages = array;
+    this.blocking = anyBlocking;
+  }
+
+  /**
+   * Two primitives in sequence, type-checked.
+   *
+   * @param first runs first
+   * @param second runs on the first's output
+   * @param <I> input type
+   * @param <M> the intermediate type
+   * @param <O> output type
+   * @return the sequence
+   */
+  public static <I, M, O> SequentialPrimitive<I, O> of(
+      WorkflowPrimitive<? super I, ? extends M> first,
+      WorkflowPrimitive<? super M, ? extends O> second) {
+    return new SequentialPrimitive<>(List.of(first, second));
+  }
+
+  /**
+   * Any number of primitives in sequence. The types between stages are not checked here (the
+   * processor checks them in generated code); a mismatch fails the run with a {@link
+   * ClassCastException}.
+   *
+   * @param stages the primitives, in order
+   * @param <I> input type of the first
+   * @param <O> output type of the last
+   * @return the sequence
+   */
+  public static <I, O> SequentialPrimitive<I, O> ofUnchecked(
+      List<? extends WorkflowPrimitive<?, ?>> stages) {
+    return new SequentialPrimitive<>(List.copyOf(stages));
+  }
+
+  @Override
+  @SuppressWarnings("unchecked") // the chain's types line up by construction
+  public CompletableFuture<O> execute(I input, WorkflowContext context) {
+    Object value = input;
+    for (int i = 0; i < stages.length; i++) {
+      CompletableFuture<Object> future = Futures.call(stages[i], value, context);
+      if (Futures.succeeded(future)) {
+        value = future.getNow(null);
+      } else if (future.isDone()) {
+        return (CompletableFuture<O>) (CompletableFuture<?>) future;
+      } else {
+        Continuation continuation = new Continuation(context);
+        continuation.resume(i, future);
+        return (CompletableFuture<O>) continuation;
+      }
+    }
+    return CompletableFuture.completedFuture((O) value);
+  }
+
+  @Override
+  public String name() {
+    return "sequence";
+  }
+
+  @Override
+  public boolean isBlocking() {
+    return blocking;
+  }
+
+  /** The rest of a sequence after a step that did not finish at once. */
+  private final class Continuation extends CompletableFuture<Object> {
+    private final WorkflowContext context;
+    private volatile CompletableFuture<Object> current;
+
+    Continuation(WorkflowContext context) {
+      this.context = context;
+    }
+
+    /** Waits for stage {@code index}, whose future is {@code pending}, then runs the rest. */
+    void resume(int index, CompletableFuture<Object> pending) {
+      current = pending;
+      if (isDone()) {
+        pending.cancel(true); // cancelled while the step was being started
+        return;
+      }
+      pending.whenComplete(
+          (value, error) -> {
+            if (error != null) {
+              completeExceptionally(Futures.unwrap(error));
+            } else {
+              runFrom(index + 1, value);
+            }
+          });
+    }
+
+    private void runFrom(int start, Object input) {
+      Object value = input;
+      for (int i = start; i < stages.length; i++) {
+        if (isDone()) {
+          return; // cancelled: start nothing more
+        }
+        CompletableFuture<Object> future = Futures.call(stages[i], value, context);
+        if (Futures.succeeded(future)) {
+          value = future.getNow(null);
+        } else if (future.isDone()) {
+          completeExceptionally(Futures.failure(future));
+          return;
+        } else {
+          resume(i, future);
+          return;
+        }
+      }
+      complete(value);
+    }
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+      boolean cancelled = super.cancel(mayInterruptIfRunning);
+      CompletableFuture<Object> inFlight = current;
+      if (cancelled && inFlight != null) {
+        inFlight.cancel(true);
+      }
+      return cancelled;
+    }
+  }
+}

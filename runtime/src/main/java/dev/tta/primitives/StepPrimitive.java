@@ -1,0 +1,124 @@
+package dev.tta.primitives;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A named step of a workflow: reports step start, success and failure to the runtime's listeners,
+ * and turns any failure into a {@link WorkflowException} that names the workflow and this step (a
+ * retried step's exception, which already does, passes through unchanged).
+ *
+ * @param <I> input type
+ * @param <O> output type
+ */
+public final class StepPrimitive<I, O> implements WorkflowPrimitive<I, O> {
+
+  private final String name;
+  private final WorkflowPrimitive<? super I, ? extends O> body;
+
+  private StepPrimitive(String name, WorkflowPrimitive<? super I, ? extends O> body) {
+    this.name = Objects.requireNonNull(name, "name");
+    this.body = Objects.requireNonNull(body, "body");
+  }
+
+  /**
+   * Names {@code body} as step {@code name}.
+   *
+   * @param name the step's name
+   * @param body the step's work, with its policies
+   * @param <I> input type
+   * @param <O> output type
+   * @return the step
+   */
+  public static <I, O> StepPrimitive<I, O> of(
+      String name, WorkflowPrimitive<? super I, ? extends O> body) {
+    return new StepPrimitive<>(name, body);
+  }
+
+  @Override
+  public CompletableFuture<O> execute(I input, WorkflowContext context) {
+    Events events = context.runtime().events();
+    if (!events.enabled()) {
+      CompletableFuture<O> result = Futures.call(body, input, context);
+      if (Futures.succeeded(result)) {
+        return result;
+      }
+      return result.isDone()
+          ? CompletableFuture.failedFuture(named(Futures.failure(result), context))
+          : watch(result, context, events, 0L);
+    }
+    events.onStepStart(context, name);
+    long start = context.runtime().clock().nanoTime();
+    return watch(Futures.call(body, input, context), context, events, start);
+  }
+
+  private CompletableFuture<O> watch(
+      CompletableFuture<O> result, WorkflowContext context, Events events, long start) {
+    Outcome<O> outcome = new Outcome<>(result);
+    result.whenComplete(
+        (value, error) -> {
+          Duration elapsed =
+              events.enabled()
+                  ? Duration.ofNanos(context.runtime().clock().nanoTime() - start)
+                  : Duration.ZERO;
+          if (error == null) {
+            if (events.enabled()) {
+              events.onStepSuccess(context, name, elapsed);
+            }
+            outcome.complete(value);
+          } else {
+            Throwable failure = named(error, context);
+            if (events.enabled()) {
+              events.onStepFailure(context, name, failure, elapsed);
+            }
+            outcome.completeExceptionally(failure);
+          }
+        });
+    return outcome;
+  }
+
+  /** The failure as a {@link WorkflowException} naming this workflow and step. */
+  private Throwable named(Throwable error, WorkflowContext context) {
+    Throwable failure = Futures.unwrap(error);
+    if (failure instanceof CancellationException) {
+      return failure;
+    }
+    if (failure instanceof WorkflowException) {
+      WorkflowException e = (WorkflowException) failure;
+      if (e.workflow().equals(context.workflowName()) && e.step().equals(name)) {
+        return e;
+      }
+    }
+    return new WorkflowException(context.workflowName(), name, 1, failure);
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public boolean isBlocking() {
+    return body.isBlocking();
+  }
+
+  /** The step's result; cancelling it cancels the body. */
+  private static final class Outcome<O> extends CompletableFuture<O> {
+    private final CompletableFuture<O> body;
+
+    Outcome(CompletableFuture<O> body) {
+      this.body = body;
+    }
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+      boolean cancelled = super.cancel(mayInterruptIfRunning);
+      if (cancelled) {
+        body.cancel(true);
+      }
+      return cancelled;
+    }
+  }
+}

@@ -1,0 +1,181 @@
+package dev.tta.primitives;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
+
+/**
+ * Gives each call a deadline. At the deadline the returned future fails with a {@link
+ * TimeoutException} <em>at once</em>, even if the work ignores interruption, and the late call is
+ * cancelled (its thread interrupted when {@code interrupt} is set).
+ *
+ * <p>A blocking delegate runs on the runtime's executor so that the caller can be released at the
+ * deadline; a non-blocking one is called directly. The timer is armed on the runtime's scheduler
+ * and disarmed when the call finishes first.
+ *
+ * @param <I> input type
+ * @param <O> output type
+ */
+public final class TimeoutPrimitive<I, O> implements WorkflowPrimitive<I, O> {
+
+  private final WorkflowPrimitive<? super I, ? extends O> delegate;
+  private final Duration timeout;
+  private final long timeoutNanos;
+  private final boolean interrupt;
+
+  private TimeoutPrimitive(
+      WorkflowPrimitive<? super I, ? extends O> delegate, Duration timeout, boolean interrupt) {
+    this.delegate = Objects.requireNonNull(delegate, "delegate");
+    this.timeout = Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("timeout = " + timeout + " must be positive");
+    }
+    this.timeoutNanos = timeout.toNanos();
+    this.interrupt = interrupt;
+  }
+
+  /**
+   * A deadline that interrupts the late call.
+   *
+   * @param delegate the work
+   * @param timeout the deadline per call, positive
+   * @param <I> input type
+   * @param <O> output type
+   * @return the primitive
+   */
+  public static <I, O> TimeoutPrimitive<I, O> of(
+      WorkflowPrimitive<? super I, ? extends O> delegate, Duration timeout) {
+    return new TimeoutPrimitive<>(delegate, timeout, true);
+  }
+
+  /**
+   * A deadline; {@code interrupt} chooses whether the late call's thread is interrupted.
+   *
+   * @param delegate the work
+   * @param timeout the deadline per call, positive
+   * @param interrupt whether to interrupt a late blocking call
+   * @param <I> input type
+   * @param <O> output type
+   * @return the primitive
+   */
+  public static <I, O> TimeoutPrimitive<I, O> of(
+      WorkflowPrimitive<? super I, ? extends O> delegate, Duration timeout, boolean interrupt) {
+    return new TimeoutPrimitive<>(delegate, timeout, interrupt);
+  }
+
+  /**
+   * The deadline per call.
+   *
+   * @return the timeout
+   */
+  public Duration timeout() {
+    return timeout;
+  }
+
+  @Override
+  public CompletableFuture<O> execute(I input, WorkflowContext context) {
+    WorkflowRuntime runtime = context.runtime();
+    CompletableFuture<? extends O> work;
+    if (delegate.isBlocking()) {
+      work = IsolatedCall.start(delegate, input, context, runtime.executor(), interrupt);
+    } else {
+      work = Futures.call(delegate, input, context);
+      if (work.isDone()) {
+        @SuppressWarnings("unchecked") // read-only
+        CompletableFuture<O> done = (CompletableFuture<O>) work;
+        return done; // finished before any deadline could pass: no timer needed
+      }
+    }
+    Deadline<O> deadline = new Deadline<>(this, context, work);
+    deadline.timer = runtime.scheduler().schedule(deadline, timeoutNanos, TimeUnit.NANOSECONDS);
+    work.whenComplete(deadline);
+    return deadline;
+  }
+
+  @Override
+  public String name() {
+    return delegate.name();
+  }
+
+  /** The caller is never held: blocking work goes to the executor. */
+  @Override
+  public boolean isBlocking() {
+    return false;
+  }
+
+  /** One call under a deadline: the timer task and the completion callback in one object. */
+  private static final class Deadline<O> extends CompletableFuture<O>
+      implements Runnable, BiConsumer<Object, Throwable> {
+    private final TimeoutPrimitive<?, O> primitive;
+    private final WorkflowContext context;
+    private final CompletableFuture<? extends O> work;
+    volatile ScheduledFuture<?> timer;
+
+    Deadline(
+        TimeoutPrimitive<?, O> primitive,
+        WorkflowContext context,
+        CompletableFuture<? extends O> work) {
+      this.primitive = primitive;
+      this.context = context;
+      this.work = work;
+    }
+
+    /** The deadline passed. */
+    @Override
+    public void run() {
+      TimeoutException timeout =
+          new TimeoutException(
+              "step '"
+                  + primitive.name()
+                  + "' of workflow '"
+                  + context.workflowName()
+                  + "' timed out after "
+                  + primitive.timeout.toMillis()
+                  + "ms");
+      if (completeExceptionally(timeout)) {
+        Events events = context.runtime().events();
+        if (events.enabled()) {
+          events.onTimeout(context, primitive.name(), primitive.timeout);
+        }
+        stopWork();
+      }
+    }
+
+    /** The work finished (first or too late). */
+    @Override
+    @SuppressWarnings("unchecked") // the work produces an O
+    public void accept(Object value, Throwable error) {
+      ScheduledFuture<?> armed = timer;
+      if (armed != null) {
+        armed.cancel(false);
+      }
+      if (error == null) {
+        complete((O) value);
+      } else {
+        completeExceptionally(Futures.unwrap(error));
+      }
+    }
+
+    /** Cancels the late work; an isolated call interrupts its thread only if asked to. */
+    private void stopWork() {
+      work.cancel(true);
+    }
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+      boolean cancelled = super.cancel(mayInterruptIfRunning);
+      if (cancelled) {
+        ScheduledFuture<?> armed = timer;
+        if (armed != null) {
+          armed.cancel(false);
+        }
+        stopWork();
+      }
+      return cancelled;
+    }
+  }
+}

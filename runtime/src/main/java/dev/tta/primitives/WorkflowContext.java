@@ -1,0 +1,140 @@
+package dev.tta.primitives;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The immutable context of one workflow run, passed to every step: the workflow's name and run id,
+ * free-form metadata (for tracing, tenants, request ids) and the {@link WorkflowRuntime} the run
+ * uses. The {@code with...} methods return modified copies.
+ */
+public final class WorkflowContext {
+
+  private static final AtomicLong SEQUENCE = new AtomicLong();
+
+  private final String workflowName;
+  private final String workflowId;
+  private final Map<String, String> metadata;
+  private final WorkflowRuntime runtime;
+
+  private WorkflowContext(
+      String workflowName,
+      String workflowId,
+      Map<String, String> metadata,
+      WorkflowRuntime runtime) {
+    this.workflowName = workflowName;
+    this.workflowId = workflowId;
+    this.metadata = metadata;
+    this.runtime = runtime;
+  }
+
+  /**
+   * A new context for a run of {@code workflowName} on the {@linkplain WorkflowRuntime#defaults()
+   * default runtime}, with a fresh run id.
+   *
+   * @param workflowName the workflow's name, used in events and errors
+   * @return the context
+   */
+  public static WorkflowContext create(String workflowName) {
+    return create(workflowName, WorkflowRuntime.defaults());
+  }
+
+  /**
+   * A new context for a run of {@code workflowName} on {@code runtime}, with a fresh run id.
+   *
+   * @param workflowName the workflow's name, used in events and errors
+   * @param runtime the executor, scheduler, clock and listeners the run uses
+   * @return the context
+   */
+  public static WorkflowContext create(String workflowName, WorkflowRuntime runtime) {
+    Objects.requireNonNull(workflowName, "workflowName");
+    Objects.requireNonNull(runtime, "runtime");
+    // A counter, not a UUID: unique within the JVM and free of SecureRandom on the hot path.
+    String id = workflowName + "-" + SEQUENCE.incrementAndGet();
+    return new WorkflowContext(workflowName, id, Map.of(), runtime);
+  }
+
+  /**
+   * The name of the workflow running; nested workflows see their own name.
+   *
+   * @return the name
+   */
+  public String workflowName() {
+    return workflowName;
+  }
+
+  /**
+   * The id of this run, shared by nested workflows of the same run.
+   *
+   * @return the id
+   */
+  public String workflowId() {
+    return workflowId;
+  }
+
+  /**
+   * Metadata attached to this run.
+   *
+   * @return an unmodifiable map in insertion order
+   */
+  public Map<String, String> metadata() {
+    return metadata;
+  }
+
+  /**
+   * The runtime this run uses.
+   *
+   * @return the runtime
+   */
+  public WorkflowRuntime runtime() {
+    return runtime;
+  }
+
+  /**
+   * A copy with one more metadata entry (replacing an entry with the same key).
+   *
+   * @param key the key
+   * @param value the value
+   * @return the new context
+   */
+  public WorkflowContext withMetadata(String key, String value) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(value, "value");
+    Map<String, String> copy = new LinkedHashMap<>(metadata);
+    copy.put(key, value);
+    return new WorkflowContext(
+        workflowName, workflowId, Collections.unmodifiableMap(copy), runtime);
+  }
+
+  /**
+   * A copy for a nested workflow: same run id, metadata and runtime, another name.
+   *
+   * @param name the nested workflow's name
+   * @return this context if the name is the same, else the new context
+   */
+  public WorkflowContext withWorkflowName(String name) {
+    Objects.requireNonNull(name, "name");
+    return name.equals(workflowName)
+        ? this
+        : new WorkflowContext(name, workflowId, metadata, runtime);
+  }
+
+  /**
+   * A copy that runs on another runtime.
+   *
+   * @param newRuntime the runtime
+   * @return the new context
+   */
+  public WorkflowContext withRuntime(WorkflowRuntime newRuntime) {
+    Objects.requireNonNull(newRuntime, "runtime");
+    return new WorkflowContext(workflowName, workflowId, metadata, newRuntime);
+  }
+
+  @Override
+  public String toString() {
+    return "WorkflowContext{" + workflowName + ", id=" + workflowId + ", " + metadata + "}";
+  }
+}
