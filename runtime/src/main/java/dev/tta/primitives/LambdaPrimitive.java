@@ -3,7 +3,6 @@ package dev.tta.primitives;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Function;
 
 /**
  * A primitive made from a function: synchronous ({@link #of(String, StepFunction)}), which runs on
@@ -43,7 +42,7 @@ public final class LambdaPrimitive<I, O> implements WorkflowPrimitive<I, O> {
   }
 
   /**
-   * A synchronous step from a plain function.
+   * A synchronous step from a function of the input alone.
    *
    * @param name the step's name, for events and errors
    * @param function the body
@@ -52,7 +51,7 @@ public final class LambdaPrimitive<I, O> implements WorkflowPrimitive<I, O> {
    * @return the primitive
    */
   public static <I, O> LambdaPrimitive<I, O> of(
-      String name, Function<? super I, ? extends O> function) {
+      String name, ThrowingFunction<? super I, ? extends O> function) {
     Objects.requireNonNull(function, "function");
     return new LambdaPrimitive<>(name, (input, context) -> function.apply(input), null);
   }
