@@ -64,10 +64,10 @@ public final class FallbackPrimitive<I, O> implements WorkflowPrimitive<I, O> {
   @Override
   public CompletableFuture<O> execute(I input, WorkflowContext context) {
     CompletableFuture<O> first = Futures.call(primary, input, context);
-    if (Futures.succeeded(first)) {
+    if (first.isDone() && !first.isCompletedExceptionally()) {
       return first;
     }
-    if (first.isDone()) {
+    if (first.isCompletedExceptionally()) {
       Throwable failure = Futures.failure(first);
       return handles(failure) ? recover(input, failure, context) : first;
     }

@@ -28,7 +28,7 @@ final class Futures {
     return widened;
   }
 
-  /** True if the future completed normally. */
+  /** True if the future completed normally. False may turn true at once: decide on true only. */
   static boolean succeeded(CompletableFuture<?> future) {
     return future.isDone() && !future.isCompletedExceptionally();
   }

@@ -124,10 +124,12 @@ public final class ParallelPrimitive<I, O> implements WorkflowPrimitive<I, List<
 
     void track(int index, CompletableFuture<? extends O> future) {
       futures[index] = future;
-      if (Futures.succeeded(future)) {
-        arrived(index, future.getNow(null));
-      } else if (future.isDone()) {
-        failed(Futures.failure(future));
+      if (future.isDone()) {
+        if (future.isCompletedExceptionally()) {
+          failed(Futures.failure(future));
+        } else {
+          arrived(index, future.getNow(null));
+        }
       } else {
         future.whenComplete(
             (value, error) -> {

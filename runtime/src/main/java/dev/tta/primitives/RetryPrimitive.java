@@ -62,11 +62,11 @@ public final class RetryPrimitive<I, O> implements WorkflowPrimitive<I, O> {
     // Read the clock only when a budget needs it: the happy path should cost a plain call.
     long start = policy.maxDuration() != null ? clock.nanoTime() : 0L;
     CompletableFuture<O> first = Futures.call(delegate, input, context);
-    if (Futures.succeeded(first)) {
+    if (first.isDone() && !first.isCompletedExceptionally()) {
       return first;
     }
     Attempts<I, O> attempts = new Attempts<>(this, input, context, start);
-    if (first.isDone()) {
+    if (first.isCompletedExceptionally()) {
       attempts.firstFailed(Futures.failure(first));
     } else {
       attempts.current = first;

@@ -71,14 +71,14 @@ public final class SequentialPrimitive<I, O> implements WorkflowPrimitive<I, O> 
     Object value = input;
     for (int i = 0; i < stages.length; i++) {
       CompletableFuture<Object> future = Futures.call(stages[i], value, context);
-      if (Futures.succeeded(future)) {
-        value = future.getNow(null);
-      } else if (future.isDone()) {
-        return (CompletableFuture<O>) (CompletableFuture<?>) future;
-      } else {
+      if (!future.isDone()) {
         Continuation continuation = new Continuation(context);
         continuation.resume(i, future);
         return (CompletableFuture<O>) continuation;
+      } else if (future.isCompletedExceptionally()) {
+        return (CompletableFuture<O>) (CompletableFuture<?>) future;
+      } else {
+        value = future.getNow(null);
       }
     }
     return CompletableFuture.completedFuture((O) value);
@@ -127,15 +127,14 @@ public final class SequentialPrimitive<I, O> implements WorkflowPrimitive<I, O> 
           return; // cancelled: start nothing more
         }
         CompletableFuture<Object> future = Futures.call(stages[i], value, context);
-        if (Futures.succeeded(future)) {
-          value = future.getNow(null);
-        } else if (future.isDone()) {
-          completeExceptionally(Futures.failure(future));
-          return;
-        } else {
+        if (!future.isDone()) {
           resume(i, future);
           return;
+        } else if (future.isCompletedExceptionally()) {
+          completeExceptionally(Futures.failure(future));
+          return;
         }
+        value = future.getNow(null);
       }
       complete(value);
     }

@@ -42,12 +42,12 @@ public final class StepPrimitive<I, O> implements WorkflowPrimitive<I, O> {
     Events events = context.runtime().events();
     if (!events.enabled()) {
       CompletableFuture<O> result = Futures.call(body, input, context);
-      if (Futures.succeeded(result)) {
-        return result;
+      if (!result.isDone()) {
+        return watch(result, context, events, 0L);
       }
-      return result.isDone()
+      return result.isCompletedExceptionally()
           ? CompletableFuture.failedFuture(named(Futures.failure(result), context))
-          : watch(result, context, events, 0L);
+          : result;
     }
     events.onStepStart(context, name);
     long start = context.runtime().clock().nanoTime();
