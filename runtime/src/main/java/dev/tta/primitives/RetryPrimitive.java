@@ -185,7 +185,9 @@ public final class RetryPrimitive<I, O> implements WorkflowPrimitive<I, O> {
       long delay = policy.delayNanos(attempt);
       if (policy.maxDuration() != null) {
         long elapsed = context.runtime().clock().nanoTime() - start;
-        if (elapsed + delay >= policy.maxDuration().toNanos()) {
+        // Compared as time left, saturated: elapsed + delay overflowed for huge waits, and
+        // toNanos() threw for a budget beyond ~292 years.
+        if (delay >= RetryPolicy.saturatedNanos(policy.maxDuration()) - elapsed) {
           return false;
         }
       }
