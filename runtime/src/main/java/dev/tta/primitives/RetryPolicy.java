@@ -90,9 +90,23 @@ public record RetryPolicy(
    * @return the wait in nanoseconds
    */
   public long baseDelayNanos(int retry) {
-    double nanos = delay.toNanos() * Math.pow(backoff, retry - 1);
-    long cap = maxDelay.toNanos();
+    double nanos = saturatedNanos(delay) * Math.pow(backoff, retry - 1);
+    long cap = saturatedNanos(maxDelay);
     return nanos >= cap ? cap : (long) nanos;
+  }
+
+  /**
+   * {@code duration} in nanoseconds, saturating at {@link Long#MAX_VALUE}. {@link
+   * Duration#toNanos()} throws beyond about 292 years, and the constructor accepts such values
+   * (e.g. {@code ChronoUnit.FOREVER.getDuration()} as "no cap"): without this, a retry threw {@link
+   * ArithmeticException} out of {@code execute}.
+   */
+  static long saturatedNanos(Duration duration) {
+    try {
+      return duration.toNanos();
+    } catch (ArithmeticException tooLong) {
+      return duration.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
+    }
   }
 
   /**

@@ -6,8 +6,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Delayed;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs a primitive again when it fails, under a {@link RetryPolicy}.
@@ -180,7 +185,9 @@ public final class RetryPrimitive<I, O> implements WorkflowPrimitive<I, O> {
       long delay = policy.delayNanos(attempt);
       if (policy.maxDuration() != null) {
         long elapsed = context.runtime().clock().nanoTime() - start;
-        if (elapsed + delay >= policy.maxDuration().toNanos()) {
+        // Compared as time left, saturated: elapsed + delay overflowed for huge waits, and
+        // toNanos() threw for a budget beyond ~292 years.
+        if (delay >= RetryPolicy.saturatedNanos(policy.maxDuration()) - elapsed) {
           return false;
         }
       }
@@ -227,9 +234,20 @@ public final class RetryPrimitive<I, O> implements WorkflowPrimitive<I, O> {
     }
   }
 
-  /** Lets Failsafe schedule its waits on the runtime's scheduler. */
+  /**
+   * Lets Failsafe schedule its waits on the runtime's scheduler. One adapter per retried call: it
+   * runs Failsafe's opening hop at once (see below).
+   */
   private static Scheduler failsafeScheduler(WorkflowScheduler scheduler) {
+    AtomicBoolean opening = new AtomicBoolean(true);
     return (callable, delay, unit) -> {
+      if (opening.getAndSet(false) && delay <= 0) {
+        // Failsafe starts every async execution with a zero-delay hop through the scheduler. Ours
+        // only replays the failure we already hold, so run it here: otherwise every retried call
+        // paid an extra scheduled task (a timer-thread and executor hand-off; a spurious 0 in
+        // VirtualTime.scheduledDelays()) before its first back-off wait.
+        return Ran.now(callable);
+      }
       Runnable task =
           () -> {
             try {
@@ -241,5 +259,30 @@ public final class RetryPrimitive<I, O> implements WorkflowPrimitive<I, O> {
           };
       return scheduler.schedule(task, delay, unit);
     };
+  }
+
+  /** The handle of a task that was run at once instead of being scheduled. */
+  private static final class Ran extends CompletableFuture<Object>
+      implements ScheduledFuture<Object> {
+
+    static Ran now(Callable<?> callable) {
+      Ran ran = new Ran();
+      try {
+        ran.complete(callable.call());
+      } catch (Exception e) {
+        ran.completeExceptionally(e);
+      }
+      return ran;
+    }
+
+    @Override
+    public long getDelay(TimeUnit unit) {
+      return 0;
+    }
+
+    @Override
+    public int compareTo(Delayed other) {
+      return Long.compare(0, other.getDelay(TimeUnit.NANOSECONDS));
+    }
   }
 }
