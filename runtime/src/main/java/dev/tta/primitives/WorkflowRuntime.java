@@ -119,6 +119,9 @@ public final class WorkflowRuntime {
     /**
      * Sets the executor for steps that need a thread of their own. It must be able to run as many
      * blocking steps at once as the workflows start (a bounded pool can starve nested workflows).
+     * Due deadlines and retries are handed to it too, so a bounded pool needs threads to spare: if
+     * every thread is held by a late step that ignores interruption, a deadline cannot release its
+     * caller until one frees up.
      *
      * @param executor the executor
      * @return this builder

