@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /**
@@ -137,10 +138,13 @@ public final class MockPrimitive<I, O> implements WorkflowPrimitive<I, O> {
     }
     CompletableFuture<O> result =
         new CompletableFuture<>() {
+          private final AtomicBoolean counted = new AtomicBoolean();
+
           @Override
           public boolean cancel(boolean mayInterruptIfRunning) {
             boolean cancelled = super.cancel(mayInterruptIfRunning);
-            if (cancelled) {
+            // cancel() also returns true when the answer was cancelled before: count it once.
+            if (cancelled && counted.compareAndSet(false, true)) {
               cancelled();
             }
             return cancelled;
