@@ -123,19 +123,22 @@ public final class FallbackPrimitive<I, O> implements WorkflowPrimitive<I, O> {
     if (Futures.succeeded(fallback)) {
       return fallback;
     }
-    return fallback
-        .handle(
-            (value, error) -> {
-              if (error == null) {
-                return CompletableFuture.completedFuture(value);
-              }
-              Throwable own = Futures.unwrap(error);
-              if (own != failure) {
-                own.addSuppressed(failure);
-              }
-              return CompletableFuture.<O>failedFuture(own);
-            })
-        .thenCompose(f -> f);
+    // Cancelling the result must reach the fallback itself: a derived stage (handle, thenCompose)
+    // would not pass it on, and the fallback would run on after the caller gave up.
+    Recovering<O> result = new Recovering<>(fallback);
+    fallback.whenComplete(
+        (value, error) -> {
+          if (error == null) {
+            result.complete(value);
+          } else if (!result.isDone()) {
+            Throwable own = Futures.unwrap(error);
+            if (own != failure) {
+              own.addSuppressed(failure);
+            }
+            result.completeExceptionally(own);
+          }
+        });
+    return result;
   }
 
   @Override
