@@ -132,6 +132,13 @@ public final class FallbackPrimitive<I, O> implements WorkflowPrimitive<I, O> {
             result.complete(value);
           } else if (!result.isDone()) {
             Throwable own = Futures.unwrap(error);
+            if (own == cause) {
+              // The fallback rethrew the cause it was given: it declined, so the original failure
+              // goes on unchanged. Suppressing a WorkflowException in its own cause would make a
+              // cycle (cause -> wrapper -> cause) that breaks some loggers.
+              result.completeExceptionally(failure);
+              return;
+            }
             if (own != failure) {
               own.addSuppressed(failure);
             }
