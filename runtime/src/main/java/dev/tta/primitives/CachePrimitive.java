@@ -64,7 +64,7 @@ public final class CachePrimitive<I, O> implements WorkflowPrimitive<I, O> {
     Object k;
     try {
       k = key.apply(input);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) { // execute never throws: an Error fails the future too
       return CompletableFuture.failedFuture(e);
     }
     if (k == null) {
