@@ -64,7 +64,7 @@ public final class CachePrimitive<I, O> implements WorkflowPrimitive<I, O> {
     Object k;
     try {
       k = key.apply(input);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) { // execute never throws: an Error fails the future too
       return CompletableFuture.failedFuture(e);
     }
     if (k == null) {
@@ -72,7 +72,7 @@ public final class CachePrimitive<I, O> implements WorkflowPrimitive<I, O> {
     }
     CompletableFuture<O> cached = cache.getIfPresent(k);
     if (cached == null) {
-      CompletableFuture<O> mine = new CompletableFuture<>();
+      Entry<O> mine = new Entry<>();
       cached = cache.asMap().putIfAbsent(k, mine);
       if (cached == null) {
         misses.increment();
@@ -82,14 +82,26 @@ public final class CachePrimitive<I, O> implements WorkflowPrimitive<I, O> {
         }
         // Run outside any map lock: a slow or re-entrant step must not block other keys.
         Object entryKey = k;
-        mine.whenComplete(
-            (value, error) -> {
-              if (error != null || value == null) {
-                cache.asMap().remove(entryKey, mine); // failures (and nulls) are never cached
-              }
-            });
-        Futures.relay(Futures.call(delegate, input, context), mine);
-        return mine.copy();
+        Futures.call(delegate, input, context)
+            .whenComplete(
+                (value, error) -> {
+                  if (error == null && value != null) {
+                    mine.complete(value); // Caffeine now starts the ttl and counts the entry
+                    mine.outcome.complete(value);
+                  } else {
+                    // Failures (and nulls) are never cached. Drop the entry before callers hear,
+                    // and end Caffeine's future by cancelling it: a failed one makes Caffeine log
+                    // a WARNING for every failed call, though the failure is the caller's.
+                    cache.asMap().remove(entryKey, mine);
+                    mine.cancel(false);
+                    if (error == null) {
+                      mine.outcome.complete(null);
+                    } else {
+                      mine.outcome.completeExceptionally(Futures.unwrap(error));
+                    }
+                  }
+                });
+        return mine.outcome.copy();
       }
     }
     hits.increment();
@@ -98,9 +110,10 @@ public final class CachePrimitive<I, O> implements WorkflowPrimitive<I, O> {
       events.onCacheHit(context, name());
     }
     // Hand out a copy: a caller cancelling or completing its future must not touch the entry.
-    return Futures.succeeded(cached)
-        ? CompletableFuture.completedFuture(cached.getNow(null))
-        : cached.copy();
+    CompletableFuture<O> outcome = ((Entry<O>) cached).outcome;
+    return Futures.succeeded(outcome)
+        ? CompletableFuture.completedFuture(outcome.getNow(null))
+        : outcome.copy();
   }
 
   /**
@@ -134,6 +147,14 @@ public final class CachePrimitive<I, O> implements WorkflowPrimitive<I, O> {
   @Override
   public boolean isBlocking() {
     return delegate.isBlocking();
+  }
+
+  /**
+   * The future Caffeine holds for a key, completed only with a value; the callers' outcome, value
+   * or failure, is kept beside it.
+   */
+  private static final class Entry<O> extends CompletableFuture<O> {
+    final CompletableFuture<O> outcome = new CompletableFuture<>();
   }
 
   /**

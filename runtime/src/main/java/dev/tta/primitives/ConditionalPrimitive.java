@@ -47,7 +47,7 @@ public final class ConditionalPrimitive<I, O> implements WorkflowPrimitive<I, O>
     boolean holds;
     try {
       holds = condition.test(input);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) { // execute never throws: an Error fails the future too
       return CompletableFuture.failedFuture(e);
     }
     return Futures.call(holds ? whenTrue : whenFalse, input, context);

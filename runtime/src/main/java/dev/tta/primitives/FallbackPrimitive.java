@@ -123,19 +123,29 @@ public final class FallbackPrimitive<I, O> implements WorkflowPrimitive<I, O> {
     if (Futures.succeeded(fallback)) {
       return fallback;
     }
-    return fallback
-        .handle(
-            (value, error) -> {
-              if (error == null) {
-                return CompletableFuture.completedFuture(value);
-              }
-              Throwable own = Futures.unwrap(error);
-              if (own != failure) {
-                own.addSuppressed(failure);
-              }
-              return CompletableFuture.<O>failedFuture(own);
-            })
-        .thenCompose(f -> f);
+    // Cancelling the result must reach the fallback itself: a derived stage (handle, thenCompose)
+    // would not pass it on, and the fallback would run on after the caller gave up.
+    Recovering<O> result = new Recovering<>(fallback);
+    fallback.whenComplete(
+        (value, error) -> {
+          if (error == null) {
+            result.complete(value);
+          } else if (!result.isDone()) {
+            Throwable own = Futures.unwrap(error);
+            if (own == cause) {
+              // The fallback rethrew the cause it was given: it declined, so the original failure
+              // goes on unchanged. Suppressing a WorkflowException in its own cause would make a
+              // cycle (cause -> wrapper -> cause) that breaks some loggers.
+              result.completeExceptionally(failure);
+              return;
+            }
+            if (own != failure) {
+              own.addSuppressed(failure);
+            }
+            result.completeExceptionally(own);
+          }
+        });
+    return result;
   }
 
   @Override

@@ -74,7 +74,7 @@ public final class RouterPrimitive<I, K, O> implements WorkflowPrimitive<I, O> {
     K key;
     try {
       key = selector.apply(input);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) { // execute never throws: an Error fails the future too
       return CompletableFuture.failedFuture(e);
     }
     WorkflowPrimitive<? super I, ? extends O> route = routes.getOrDefault(key, defaultRoute);

@@ -7,7 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /**
@@ -135,36 +137,27 @@ public final class MockPrimitive<I, O> implements WorkflowPrimitive<I, O> {
     if (wait.isZero()) {
       return answer(answer, input);
     }
-    CompletableFuture<O> result =
-        new CompletableFuture<>() {
-          @Override
-          public boolean cancel(boolean mayInterruptIfRunning) {
-            boolean cancelled = super.cancel(mayInterruptIfRunning);
-            if (cancelled) {
-              cancelled();
-            }
-            return cancelled;
-          }
-        };
-    context
-        .runtime()
-        .scheduler()
-        .schedule(
-            () -> {
-              if (!result.isDone()) {
-                answer(answer, input)
-                    .whenComplete(
-                        (value, error) -> {
-                          if (error == null) {
-                            result.complete(value);
-                          } else {
-                            result.completeExceptionally(error);
-                          }
-                        });
-              }
-            },
-            wait.toNanos(),
-            TimeUnit.NANOSECONDS);
+    DelayedAnswer<O> result = new DelayedAnswer<>(this);
+    result.timer =
+        context
+            .runtime()
+            .scheduler()
+            .schedule(
+                () -> {
+                  if (!result.isDone()) {
+                    answer(answer, input)
+                        .whenComplete(
+                            (value, error) -> {
+                              if (error == null) {
+                                result.complete(value);
+                              } else {
+                                result.completeExceptionally(error);
+                              }
+                            });
+                  }
+                },
+                wait.toNanos(),
+                TimeUnit.NANOSECONDS);
     return result;
   }
 
@@ -218,6 +211,31 @@ public final class MockPrimitive<I, O> implements WorkflowPrimitive<I, O> {
    */
   public synchronized int cancellations() {
     return cancellations;
+  }
+
+  /** A pending delayed answer; cancelling it cancels its timer and is counted once. */
+  private static final class DelayedAnswer<O> extends CompletableFuture<O> {
+    private final MockPrimitive<?, O> mock;
+    private final AtomicBoolean counted = new AtomicBoolean();
+    volatile Future<?> timer;
+
+    DelayedAnswer(MockPrimitive<?, O> mock) {
+      this.mock = mock;
+    }
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+      boolean cancelled = super.cancel(mayInterruptIfRunning);
+      // cancel() also returns true when the answer was cancelled before: count it once.
+      if (cancelled && counted.compareAndSet(false, true)) {
+        mock.cancelled();
+        Future<?> pending = timer;
+        if (pending != null) {
+          pending.cancel(false); // leave no timer behind for an answer nobody waits for
+        }
+      }
+      return cancelled;
+    }
   }
 
   /** Carries a scripted failure (possibly checked) through a {@link Function}. */

@@ -52,7 +52,8 @@ public final class VirtualTime implements WorkflowClock, WorkflowScheduler {
   public synchronized ScheduledFuture<?> schedule(Runnable task, long delay, TimeUnit unit) {
     long nanos = Math.max(0, unit.toNanos(delay));
     scheduledDelays.add(Duration.ofNanos(nanos));
-    Task scheduled = new Task(task, now + nanos, sequence++);
+    // Saturate: now + a huge delay (e.g. Long.MAX_VALUE) must not overflow into the past.
+    Task scheduled = new Task(task, saturatedAdd(now, nanos), sequence++);
     queue.add(scheduled);
     return scheduled;
   }
@@ -61,19 +62,24 @@ public final class VirtualTime implements WorkflowClock, WorkflowScheduler {
    * Moves the clock forward, running every task that falls due on the way, at its due time. Tasks
    * scheduled by those tasks run too if they fall due within the step.
    *
-   * @param step how far to move; zero runs only what is due now
+   * @param step how far to move, not negative; zero runs only what is due now
+   * @throws IllegalArgumentException if {@code step} is negative
    */
   public void advance(Duration step) {
+    // A monotonic clock never goes back: a negative step would move it back in time.
+    if (step.isNegative()) {
+      throw new IllegalArgumentException("step = " + step + " must not be negative");
+    }
     long target;
     synchronized (this) {
-      target = now + step.toNanos();
+      target = saturatedAdd(now, step.toNanos());
     }
     while (true) {
       Task next;
       synchronized (this) {
         next = queue.peek();
         if (next == null || next.due > target) {
-          now = target;
+          now = Math.max(now, target); // a nested or concurrent advance may have gone further
           return;
         }
         queue.poll();
@@ -81,6 +87,11 @@ public final class VirtualTime implements WorkflowClock, WorkflowScheduler {
       }
       next.fire();
     }
+  }
+
+  private static long saturatedAdd(long a, long b) {
+    long sum = a + b;
+    return sum < a ? Long.MAX_VALUE : sum; // b is never negative here
   }
 
   /**
