@@ -136,7 +136,7 @@ public final class FileDigests {
     if (report.duplicates().isEmpty()) {
       out.println("No duplicate files.");
     } else {
-      out.printf("%d groups of identical files:%n", report.duplicates().size());
+      out.printf("Groups of identical files: %d%n", report.duplicates().size());
       report.duplicates().values().stream()
           .sorted(Comparator.comparing((List<Path> g) -> g.get(0)))
           .forEach(
