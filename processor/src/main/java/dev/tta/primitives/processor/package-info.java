@@ -1,5 +1,7 @@
 /**
- * The annotation processor that turns {@code @Workflow} classes into generated workflow classes
- * (internal; not an API). It is built in the processor issue; this module holds its build set-up.
+ * The annotation processor that turns {@code @Workflow} classes into generated workflow classes.
+ * Internal: not an API. {@link dev.tta.primitives.processor.WorkflowProcessor} hands each class to
+ * {@code validation} (checks and builds the model), {@code model} (immutable names and types) and
+ * {@code writing} (JavaPoet).
  */
 package dev.tta.primitives.processor;

@@ -1,0 +1,202 @@
+package dev.tta.primitives.processor;
+
+import com.google.auto.service.AutoService;
+import dev.tta.primitives.processor.model.WorkflowModel;
+import dev.tta.primitives.processor.validation.WorkflowValidator;
+import dev.tta.primitives.processor.writing.WorkflowWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.Processor;
+import javax.annotation.processing.RoundEnvironment;
+import javax.lang.model.SourceVersion;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.ArrayType;
+import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
+import javax.lang.model.type.WildcardType;
+import javax.lang.model.util.ElementFilter;
+
+/**
+ * Generates a {@code <Name>Workflow} class for every {@code @Workflow} class. Thin by design: it
+ * finds the classes, defers those whose types are not generated yet, and hands each to the
+ * validator and the writer. One class's errors never stop another from generating, and no exception
+ * escapes to javac.
+ */
+@AutoService(Processor.class)
+public final class WorkflowProcessor extends AbstractProcessor {
+
+  private static final List<String> STEP_ANNOTATIONS = List.of(Mirrors.STEP, Mirrors.PARALLEL);
+
+  /** Classes waiting for types that another processor may still generate. */
+  private final Set<String> deferred = new LinkedHashSet<>();
+
+  /** Classes already handled, so a deferred class is never generated twice. */
+  private final Set<String> done = new LinkedHashSet<>();
+
+  @Override
+  public Set<String> getSupportedAnnotationTypes() {
+    return Set.of(
+        Mirrors.WORKFLOW,
+        Mirrors.STEP,
+        Mirrors.PARALLEL,
+        Mirrors.RETRY,
+        Mirrors.TIMEOUT,
+        Mirrors.CACHED,
+        Mirrors.FALLBACK,
+        // Our generated files carry @Generated; claiming it keeps -Xlint:processing quiet.
+        "javax.annotation.processing.Generated");
+  }
+
+  @Override
+  public SourceVersion getSupportedSourceVersion() {
+    return SourceVersion.latestSupported();
+  }
+
+  @Override
+  public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+    Set<TypeElement> workflows = new LinkedHashSet<>();
+    for (String name : deferred) {
+      TypeElement type = processingEnv.getElementUtils().getTypeElement(name);
+      if (type != null) {
+        workflows.add(type);
+      }
+    }
+    deferred.clear();
+    TypeElement workflowAnnotation =
+        processingEnv.getElementUtils().getTypeElement(Mirrors.WORKFLOW);
+    if (workflowAnnotation != null) {
+      for (Element element : round.getElementsAnnotatedWith(workflowAnnotation)) {
+        if (element instanceof TypeElement) {
+          workflows.add((TypeElement) element);
+        }
+      }
+    }
+    checkStepsOutsideWorkflows(round);
+    for (TypeElement type : workflows) {
+      String name = type.getQualifiedName().toString();
+      if (done.contains(name)) {
+        continue;
+      }
+      Reporter reporter = new Reporter(processingEnv.getMessager());
+      try {
+        Optional<TypeMirror> unresolved = unresolvedType(type);
+        if (unresolved.isPresent()) {
+          if (round.processingOver()) {
+            reporter.report(Problem.UNRESOLVED_TYPE, type, type.getSimpleName(), unresolved.get());
+            done.add(name);
+          } else {
+            deferred.add(name);
+          }
+          continue;
+        }
+        done.add(name);
+        generate(type, reporter);
+      } catch (RuntimeException | Error e) {
+        done.add(name);
+        StringWriter trace = new StringWriter();
+        e.printStackTrace(new PrintWriter(trace));
+        reporter.report(Problem.INTERNAL_ERROR, type, type.getSimpleName(), trace);
+      }
+    }
+    // Claim our own annotations: left unclaimed, javac warns under -Xlint:processing and breaks
+    // users' -Werror builds. No other processor has a use for them.
+    return true;
+  }
+
+  private void generate(TypeElement type, Reporter reporter) {
+    WorkflowValidator validator =
+        new WorkflowValidator(
+            processingEnv.getTypeUtils(), processingEnv.getElementUtils(), reporter);
+    Optional<WorkflowModel> model = validator.validate(type);
+    if (model.isEmpty() || reporter.hasErrors()) {
+      return;
+    }
+    try {
+      new WorkflowWriter().write(model.get(), type).writeTo(processingEnv.getFiler());
+    } catch (IOException e) {
+      reporter.report(Problem.INTERNAL_ERROR, type, type.getSimpleName(), e);
+    }
+  }
+
+  /** {@code @Step}/{@code @Parallel} on a method of a class without {@code @Workflow}. */
+  private void checkStepsOutsideWorkflows(RoundEnvironment round) {
+    Reporter reporter = new Reporter(processingEnv.getMessager());
+    for (String annotationName : STEP_ANNOTATIONS) {
+      TypeElement annotation = processingEnv.getElementUtils().getTypeElement(annotationName);
+      if (annotation == null) {
+        continue;
+      }
+      for (Element element : round.getElementsAnnotatedWith(annotation)) {
+        Element owner = element.getEnclosingElement();
+        if (element.getKind() == ElementKind.METHOD
+            && Mirrors.find(owner, Mirrors.WORKFLOW).isEmpty()) {
+          reporter.report(
+              Problem.STEP_OUTSIDE_WORKFLOW,
+              element,
+              Mirrors.find(element, annotationName).orElse(null),
+              null,
+              annotation.getSimpleName(),
+              element.getSimpleName() + "()",
+              owner.getSimpleName());
+        }
+      }
+    }
+  }
+
+  /** The first error type in the signatures of the class's annotated methods, if any. */
+  private Optional<TypeMirror> unresolvedType(TypeElement type) {
+    for (ExecutableElement method : ElementFilter.methodsIn(type.getEnclosedElements())) {
+      if (Mirrors.find(method, Mirrors.STEP).isEmpty()
+          && Mirrors.find(method, Mirrors.PARALLEL).isEmpty()) {
+        continue;
+      }
+      Optional<TypeMirror> error = errorIn(method.getReturnType());
+      if (error.isPresent()) {
+        return error;
+      }
+      for (VariableElement p : method.getParameters()) {
+        error = errorIn(p.asType());
+        if (error.isPresent()) {
+          return error;
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<TypeMirror> errorIn(TypeMirror type) {
+    if (type.getKind() == TypeKind.ERROR) {
+      return Optional.of(type);
+    }
+    if (type.getKind() == TypeKind.ARRAY) {
+      return errorIn(((ArrayType) type).getComponentType());
+    }
+    if (type.getKind() == TypeKind.WILDCARD) {
+      WildcardType w = (WildcardType) type;
+      if (w.getExtendsBound() != null) {
+        return errorIn(w.getExtendsBound());
+      }
+      return w.getSuperBound() != null ? errorIn(w.getSuperBound()) : Optional.empty();
+    }
+    if (type.getKind() == TypeKind.DECLARED) {
+      for (TypeMirror arg : ((DeclaredType) type).getTypeArguments()) {
+        Optional<TypeMirror> error = errorIn(arg);
+        if (error.isPresent()) {
+          return error;
+        }
+      }
+    }
+    return Optional.empty();
+  }
+}

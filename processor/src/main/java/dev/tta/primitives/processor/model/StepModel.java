@@ -1,0 +1,62 @@
+package dev.tta.primitives.processor.model;
+
+import com.palantir.javapoet.TypeName;
+import java.util.List;
+
+/**
+ * One step: how to call the user's method and what flows in and out.
+ *
+ * @param methodName the method to call
+ * @param stepName the step's name in events and errors
+ * @param isStatic whether the method is static
+ * @param inputType the boxed type flowing into the step (its primitive's input)
+ * @param valueType the boxed type the step yields ({@code Void} for void)
+ * @param kind how the method returns
+ * @param args how each parameter is filled, in order
+ * @param wrapsThrowable whether the method declares a {@code Throwable} that is neither an {@code
+ *     Exception} nor an {@code Error}, which a lambda cannot rethrow as is
+ */
+public record StepModel(
+    String methodName,
+    String stepName,
+    boolean isStatic,
+    TypeName inputType,
+    TypeName valueType,
+    CallKind kind,
+    List<Arg> args,
+    boolean wrapsThrowable) {
+
+  /** How the user's method returns its result. */
+  public enum CallKind {
+    /** Returns the value. */
+    SYNC,
+    /** Returns a {@code CompletionStage} of the value. */
+    ASYNC,
+    /** Returns nothing. */
+    VOID
+  }
+
+  /** How one parameter is filled. */
+  public sealed interface Arg {
+    /** The step's whole input. */
+    record Whole() implements Arg {}
+
+    /**
+     * A component of the input record.
+     *
+     * @param accessor the accessor to call on the input
+     */
+    record Component(String accessor) implements Arg {}
+
+    /**
+     * Every branch result of a parallel group, as a list.
+     *
+     * @param elementType the list's element type
+     * @param accessors the record accessors, in branch order
+     */
+    record FanIn(TypeName elementType, List<String> accessors) implements Arg {}
+
+    /** The run's {@code WorkflowContext}. */
+    record Context() implements Arg {}
+  }
+}

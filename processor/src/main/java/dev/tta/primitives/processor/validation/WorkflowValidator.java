@@ -1,0 +1,732 @@
+package dev.tta.primitives.processor.validation;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.ParameterizedTypeName;
+import com.palantir.javapoet.TypeName;
+import dev.tta.primitives.processor.Mirrors;
+import dev.tta.primitives.processor.Problem;
+import dev.tta.primitives.processor.Reporter;
+import dev.tta.primitives.processor.model.RecordModel;
+import dev.tta.primitives.processor.model.StageModel;
+import dev.tta.primitives.processor.model.StepModel;
+import dev.tta.primitives.processor.model.StepModel.Arg;
+import dev.tta.primitives.processor.model.StepModel.CallKind;
+import dev.tta.primitives.processor.model.WorkflowModel;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.NestingKind;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.ArrayType;
+import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
+import javax.lang.model.type.WildcardType;
+import javax.lang.model.util.ElementFilter;
+import javax.lang.model.util.Elements;
+import javax.lang.model.util.Types;
+
+/**
+ * Checks one {@code @Workflow} class against the binding rules and turns it into a {@link
+ * WorkflowModel}. Reports every problem it finds before giving up on the class.
+ */
+public final class WorkflowValidator {
+
+  private static final String CONTEXT = "dev.tta.primitives.WorkflowContext";
+  private static final ClassName LIST = ClassName.get("java.util", "List");
+
+  private final Types types;
+  private final Elements elements;
+  private final Reporter reporter;
+
+  /** A validator using the compiler's utilities. */
+  public WorkflowValidator(Types types, Elements elements, Reporter reporter) {
+    this.types = types;
+    this.elements = elements;
+    this.reporter = reporter;
+  }
+
+  /** What flows out of a stage, as the next stage sees it. */
+  private sealed interface Flow {
+    /** The workflow's input (before stage 1). */
+    record Start() implements Flow {}
+
+    /** One value of {@code type} ({@code null} for void) from step {@code source}. */
+    record Value(TypeMirror type, String source) implements Flow {}
+
+    /** A parallel group's results. */
+    record Group(List<Branch> branches, ClassName record) implements Flow {}
+  }
+
+  private record Branch(String method, TypeMirror type) {}
+
+  /** A step method as read from the source, before binding. */
+  private record Candidate(
+      ExecutableElement method,
+      String name,
+      AnnotationMirror parallel,
+      boolean forEach,
+      int maxConcurrency) {}
+
+  /**
+   * Validates {@code type}.
+   *
+   * @return the model, or empty if a problem was reported
+   */
+  public Optional<WorkflowModel> validate(TypeElement type) {
+    boolean before = reporter.hasErrors();
+    checkClass(type);
+    List<Candidate> candidates = candidates(type);
+    if (candidates.isEmpty()) {
+      reporter.report(Problem.WORKFLOW_NO_STEPS, type, type.getSimpleName());
+      return Optional.empty();
+    }
+    if (reporter.hasErrors() && !before) {
+      return Optional.empty();
+    }
+    ClassName userClass = ClassName.get(type);
+    ClassName generated = generatedName(userClass);
+    String workflowName = workflowName(type);
+    return bind(type, userClass, generated, workflowName, candidates);
+  }
+
+  /** The generated class name: {@code FooWorkflow}, {@code Outer_InnerWorkflow} when nested. */
+  public static ClassName generatedName(ClassName userClass) {
+    return ClassName.get(
+        userClass.packageName(), String.join("_", userClass.simpleNames()) + "Workflow");
+  }
+
+  private String workflowName(TypeElement type) {
+    AnnotationMirror workflow = Mirrors.find(type, Mirrors.WORKFLOW).orElseThrow();
+    String name = Mirrors.string(workflow, "name");
+    return name.isBlank() ? type.getSimpleName().toString() : name;
+  }
+
+  private void checkClass(TypeElement type) {
+    ElementKind kind = type.getKind();
+    if (kind != ElementKind.CLASS) {
+      String what =
+          switch (kind) {
+            case INTERFACE -> "interface";
+            case ENUM -> "enum";
+            case ANNOTATION_TYPE -> "annotation type";
+            case RECORD -> "record";
+            default -> kind.toString().toLowerCase(java.util.Locale.ROOT);
+          };
+      reporter.report(Problem.WORKFLOW_KIND, type, what, type.getSimpleName());
+      return;
+    }
+    for (Element e = type; e instanceof TypeElement; e = e.getEnclosingElement()) {
+      if (e.getModifiers().contains(Modifier.PRIVATE)) {
+        reporter.report(Problem.WORKFLOW_PRIVATE, type, e.getSimpleName());
+        return;
+      }
+    }
+    if (type.getNestingKind() != NestingKind.TOP_LEVEL
+        && type.getNestingKind() != NestingKind.MEMBER) {
+      reporter.report(Problem.WORKFLOW_INNER, type, type.getSimpleName());
+    } else if (type.getNestingKind() == NestingKind.MEMBER
+        && !type.getModifiers().contains(Modifier.STATIC)) {
+      reporter.report(Problem.WORKFLOW_INNER, type, type.getSimpleName());
+    }
+    if (!type.getTypeParameters().isEmpty()) {
+      reporter.report(Problem.WORKFLOW_GENERIC, type, type.getSimpleName());
+    }
+  }
+
+  private List<Candidate> candidates(TypeElement type) {
+    List<Candidate> found = new ArrayList<>();
+    Map<String, ExecutableElement> names = new LinkedHashMap<>();
+    for (ExecutableElement method : ElementFilter.methodsIn(type.getEnclosedElements())) {
+      Optional<AnnotationMirror> step = Mirrors.find(method, Mirrors.STEP);
+      Optional<AnnotationMirror> parallel = Mirrors.find(method, Mirrors.PARALLEL);
+      if (step.isEmpty() && parallel.isEmpty()) {
+        continue;
+      }
+      if (step.isPresent() && parallel.isPresent()) {
+        reporter.report(Problem.STEP_AND_PARALLEL, method, parallel.get(), null, method(method));
+      }
+      if (method.getModifiers().contains(Modifier.PRIVATE)) {
+        reporter.report(Problem.STEP_PRIVATE, method, method(method));
+      }
+      if (!method.getTypeParameters().isEmpty()) {
+        reporter.report(
+            Problem.STEP_TYPE_VARIABLES, method, method(method), method.getTypeParameters());
+      }
+      AnnotationMirror annotation = parallel.orElseGet(step::get);
+      String name = Mirrors.string(annotation, "name");
+      if (!name.isEmpty() && name.isBlank()) {
+        reporter.report(
+            Problem.STEP_BAD_NAME, method, annotation, Mirrors.value(annotation, "name"), name);
+      }
+      String stepName = name.isBlank() ? method.getSimpleName().toString() : name;
+      ExecutableElement previous = names.putIfAbsent(stepName, method);
+      if (previous != null) {
+        reporter.report(
+            Problem.STEP_DUPLICATE_NAME,
+            method,
+            annotation,
+            Mirrors.explicitValue(annotation, "name").orElse(null),
+            stepName,
+            type.getSimpleName(),
+            method(previous));
+      }
+      boolean forEach = false;
+      int maxConcurrency = 0;
+      if (parallel.isPresent()) {
+        forEach = Mirrors.bool(parallel.get(), "forEach");
+        maxConcurrency = Mirrors.integer(parallel.get(), "maxConcurrency");
+        AnnotationValue value = Mirrors.value(parallel.get(), "maxConcurrency");
+        if (maxConcurrency < 0) {
+          reporter.report(
+              Problem.MAX_CONCURRENCY_NEGATIVE,
+              method,
+              parallel.get(),
+              value,
+              maxConcurrency,
+              method(method));
+        } else if (maxConcurrency != 0 && !forEach) {
+          reporter.report(
+              Problem.MAX_CONCURRENCY_WITHOUT_FOR_EACH,
+              method,
+              parallel.get(),
+              value,
+              maxConcurrency,
+              method(method));
+        }
+      }
+      found.add(new Candidate(method, stepName, parallel.orElse(null), forEach, maxConcurrency));
+    }
+    return found;
+  }
+
+  private Optional<WorkflowModel> bind(
+      TypeElement type,
+      ClassName userClass,
+      ClassName generated,
+      String workflowName,
+      List<Candidate> candidates) {
+    List<List<Candidate>> stageCandidates = groupStages(candidates);
+    List<StageModel> stages = new ArrayList<>();
+    List<RecordModel> records = new ArrayList<>();
+    Flow flow = new Flow.Start();
+    TypeName inputType = null;
+    List<WorkflowModel.Param> runParams = List.of();
+    RecordModel inputRecord = null;
+    TypeName flowType = null;
+    boolean ok = true;
+    for (int s = 0; s < stageCandidates.size(); s++) {
+      List<Candidate> stage = stageCandidates.get(s);
+      boolean last = s == stageCandidates.size() - 1;
+      Candidate head = stage.get(0);
+      if (s == 0) {
+        if (head.forEach()) {
+          reporter.report(Problem.FOR_EACH_FIRST, head.method(), method(head.method()));
+          return Optional.empty();
+        }
+        List<VariableElement> params = dataParams(head.method());
+        runParams = new ArrayList<>();
+        for (VariableElement p : params) {
+          runParams.add(
+              new WorkflowModel.Param(p.getSimpleName().toString(), TypeName.get(p.asType())));
+        }
+        if (params.isEmpty()) {
+          inputType = ClassName.get(Void.class);
+        } else if (params.size() == 1) {
+          inputType = TypeName.get(params.get(0).asType()).box();
+        } else {
+          List<RecordModel.Component> components = new ArrayList<>();
+          for (VariableElement p : params) {
+            components.add(
+                new RecordModel.Component(
+                    p.getSimpleName().toString(), TypeName.get(p.asType()).box()));
+          }
+          inputRecord =
+              new RecordModel(
+                  generated.nestedClass("Input"),
+                  components,
+                  "The input of one run: the parameters of step {@code "
+                      + head.method().getSimpleName()
+                      + "}.");
+          inputType = inputRecord.name();
+        }
+        flowType = inputType;
+      }
+      if (head.forEach()) {
+        Optional<StageModel> forEach = bindForEach(head, flow, flowType);
+        if (forEach.isEmpty()) {
+          return Optional.empty();
+        }
+        stages.add(forEach.get());
+        flowType = forEach.get().outputType();
+        StepModel step = forEach.get().steps().get(0);
+        flow =
+            new Flow.Value(
+                types.getDeclaredType(
+                    elements.getTypeElement("java.util.List"),
+                    boxedMirror(returnValueType(head.method()))),
+                step.stepName());
+        continue;
+      }
+      List<StepModel> steps = new ArrayList<>();
+      for (Candidate candidate : stage) {
+        Optional<StepModel> step =
+            s == 0
+                ? bindFirst(candidate, stage.get(0), inputRecord, flowType)
+                : bindStep(candidate, flow, flowType);
+        if (step.isEmpty()) {
+          ok = false;
+        } else {
+          steps.add(step.get());
+        }
+      }
+      if (!ok) {
+        continue;
+      }
+      if (head.parallel() == null) {
+        StepModel step = steps.get(0);
+        stages.add(new StageModel.Single(step, flowType, step.valueType()));
+        flowType = step.valueType();
+        TypeMirror value = returnValueType(head.method());
+        flow = new Flow.Value(value, step.stepName());
+      } else {
+        ClassName recordName =
+            last ? generated.nestedClass("Output") : generated.nestedClass("Stage" + (s + 1));
+        List<RecordModel.Component> components = new ArrayList<>();
+        List<Branch> branches = new ArrayList<>();
+        for (int b = 0; b < stage.size(); b++) {
+          components.add(
+              new RecordModel.Component(
+                  stage.get(b).method().getSimpleName().toString(), steps.get(b).valueType()));
+          branches.add(
+              new Branch(
+                  stage.get(b).method().getSimpleName().toString(),
+                  returnValueType(stage.get(b).method())));
+        }
+        RecordModel record =
+            new RecordModel(
+                recordName,
+                components,
+                last
+                    ? "The output of a run: one component per branch of the last parallel stage."
+                    : "The results of parallel stage " + (s + 1) + ", one per branch.");
+        records.add(record);
+        stages.add(new StageModel.Parallel(steps, record, flowType));
+        flowType = recordName;
+        flow = new Flow.Group(branches, recordName);
+      }
+    }
+    if (!ok) {
+      return Optional.empty();
+    }
+    StageModel lastStage = stages.get(stages.size() - 1);
+    TypeName runReturn = lastStage.outputType();
+    if (lastStage instanceof StageModel.Single single) {
+      ExecutableElement method = candidates.get(candidates.size() - 1).method();
+      runReturn =
+          single.step().kind() == CallKind.SYNC
+              ? TypeName.get(method.getReturnType())
+              : single.step().kind() == CallKind.VOID ? TypeName.VOID : single.step().valueType();
+    }
+    return Optional.of(
+        new WorkflowModel(
+            userClass,
+            generated,
+            workflowName,
+            type.getModifiers().contains(Modifier.PUBLIC),
+            inputType,
+            runParams,
+            inputRecord,
+            stages,
+            lastStage.outputType(),
+            runReturn,
+            records));
+  }
+
+  private List<List<Candidate>> groupStages(List<Candidate> candidates) {
+    List<List<Candidate>> stages = new ArrayList<>();
+    List<Candidate> group = null;
+    for (Candidate candidate : candidates) {
+      boolean joinsGroup = candidate.parallel() != null && !candidate.forEach();
+      if (joinsGroup && group != null) {
+        group.add(candidate);
+        continue;
+      }
+      List<Candidate> stage = new ArrayList<>();
+      stage.add(candidate);
+      stages.add(stage);
+      group = joinsGroup ? stage : null;
+    }
+    return stages;
+  }
+
+  /** A step of stage 1 (or a branch of a parallel stage 1): it takes the workflow input. */
+  private Optional<StepModel> bindFirst(
+      Candidate candidate, Candidate head, RecordModel inputRecord, TypeName inputType) {
+    ExecutableElement method = candidate.method();
+    List<VariableElement> params = dataParams(method);
+    List<VariableElement> headParams = dataParams(head.method());
+    if (candidate != head) {
+      // Other branches of a parallel first stage take the same input by the same rules.
+      if (params.size() != headParams.size()) {
+        reporter.report(
+            Problem.STEP_PARAMETER_COUNT,
+            method,
+            method(method),
+            params.size(),
+            "the workflow input (the parameters of "
+                + method(head.method())
+                + ") has "
+                + headParams.size());
+        return Optional.empty();
+      }
+      for (int i = 0; i < params.size(); i++) {
+        if (!types.isAssignable(headParams.get(i).asType(), params.get(i).asType())) {
+          reporter.report(
+              Problem.STEP_PARAMETER_TYPE,
+              params.get(i),
+              params.get(i).getSimpleName(),
+              method(method),
+              params.get(i).asType(),
+              headParams.get(i).asType(),
+              "the workflow input");
+          return Optional.empty();
+        }
+      }
+    }
+    List<Arg> args = new ArrayList<>();
+    int data = 0;
+    for (VariableElement p : method.getParameters()) {
+      if (isContext(p.asType())) {
+        args.add(new Arg.Context());
+      } else if (inputRecord != null) {
+        args.add(new Arg.Component(inputRecord.components().get(data++).name()));
+      } else {
+        args.add(new Arg.Whole());
+        data++;
+      }
+    }
+    return step(candidate, inputType, args);
+  }
+
+  private Optional<StepModel> bindStep(Candidate candidate, Flow flow, TypeName flowType) {
+    ExecutableElement method = candidate.method();
+    List<VariableElement> params = dataParams(method);
+    List<Arg> data = new ArrayList<>();
+    if (flow instanceof Flow.Value value) {
+      if (value.type() == null) {
+        if (!params.isEmpty()) {
+          reporter.report(
+              Problem.STEP_PARAMETER_COUNT,
+              method,
+              method(method),
+              params.size(),
+              "the previous step " + value.source() + " returns void");
+          return Optional.empty();
+        }
+      } else {
+        if (params.size() != 1) {
+          reporter.report(
+              Problem.STEP_PARAMETER_COUNT,
+              method,
+              method(method),
+              params.size(),
+              "the previous step " + value.source() + " yields one value (" + value.type() + ")");
+          return Optional.empty();
+        }
+        VariableElement p = params.get(0);
+        if (!types.isAssignable(value.type(), p.asType())) {
+          reporter.report(
+              Problem.STEP_PARAMETER_TYPE,
+              p,
+              p.getSimpleName(),
+              method(method),
+              p.asType(),
+              value.type(),
+              value.source());
+          return Optional.empty();
+        }
+        data.add(new Arg.Whole());
+      }
+    } else if (flow instanceof Flow.Group group) {
+      List<Branch> branches = group.branches();
+      if (params.size() == branches.size()) {
+        for (int i = 0; i < params.size(); i++) {
+          VariableElement p = params.get(i);
+          Branch branch = branches.get(i);
+          if (branch.type() == null || !types.isAssignable(branch.type(), p.asType())) {
+            reporter.report(
+                Problem.STEP_PARAMETER_TYPE,
+                p,
+                p.getSimpleName(),
+                method(method),
+                p.asType(),
+                branch.type() == null ? "void" : branch.type(),
+                "parallel branch " + branch.method() + "()");
+            return Optional.empty();
+          }
+          for (Branch other : branches) {
+            if (other != branch && other.method().equals(p.getSimpleName().toString())) {
+              reporter.report(
+                  Problem.PARAMETER_NAME_SWAP,
+                  p,
+                  p.getSimpleName(),
+                  method(method),
+                  branch.method() + "()",
+                  other.method() + "()");
+            }
+          }
+          data.add(new Arg.Component(branch.method()));
+        }
+      } else if (params.size() == 1 && isCollectionLike(params.get(0).asType())) {
+        VariableElement p = params.get(0);
+        TypeMirror element = typeArgument(p.asType());
+        for (Branch branch : branches) {
+          TypeMirror branchType = branch.type() == null ? null : boxedMirror(branch.type());
+          if (branchType == null || !types.isAssignable(branchType, element)) {
+            reporter.report(
+                Problem.FAN_IN_TYPE,
+                p,
+                p.getSimpleName(),
+                method(method),
+                p.asType(),
+                branch.method() + "()",
+                branch.type() == null ? "void" : branch.type());
+            return Optional.empty();
+          }
+        }
+        data.add(
+            new Arg.FanIn(TypeName.get(element), branches.stream().map(Branch::method).toList()));
+      } else {
+        reporter.report(
+            Problem.STEP_PARAMETER_COUNT,
+            method,
+            method(method),
+            params.size(),
+            "the previous parallel stage has "
+                + branches.size()
+                + " branches: take one parameter per branch, in order, or one List of them");
+        return Optional.empty();
+      }
+    }
+    List<Arg> args = new ArrayList<>();
+    int next = 0;
+    for (VariableElement p : method.getParameters()) {
+      args.add(isContext(p.asType()) ? new Arg.Context() : data.get(next++));
+    }
+    return step(candidate, flowType, args);
+  }
+
+  private Optional<StageModel> bindForEach(Candidate candidate, Flow flow, TypeName flowType) {
+    ExecutableElement method = candidate.method();
+    String source = flow instanceof Flow.Value v ? v.source() : "the previous parallel stage";
+    TypeMirror collection = flow instanceof Flow.Value v ? v.type() : null;
+    TypeMirror element = collection == null ? null : elementType(collection);
+    if (element == null) {
+      reporter.report(
+          Problem.FOR_EACH_NOT_ITERABLE,
+          method,
+          candidate.parallel(),
+          Mirrors.explicitValue(candidate.parallel(), "forEach").orElse(null),
+          method(method),
+          source,
+          collection == null
+              ? (flow instanceof Flow.Group g ? g.record().simpleName() : "void")
+              : collection);
+      return Optional.empty();
+    }
+    List<VariableElement> params = dataParams(method);
+    if (params.size() != 1) {
+      reporter.report(Problem.FOR_EACH_PARAMETERS, method, method(method), params.size());
+      return Optional.empty();
+    }
+    VariableElement p = params.get(0);
+    if (!types.isAssignable(element, p.asType())) {
+      reporter.report(
+          Problem.STEP_PARAMETER_TYPE,
+          p,
+          p.getSimpleName(),
+          method(method),
+          p.asType(),
+          element,
+          "each element of " + source);
+      return Optional.empty();
+    }
+    List<Arg> args = new ArrayList<>();
+    for (VariableElement param : method.getParameters()) {
+      args.add(isContext(param.asType()) ? new Arg.Context() : new Arg.Whole());
+    }
+    TypeName elementName = TypeName.get(element).box();
+    Optional<StepModel> step = step(candidate, elementName, args);
+    if (step.isEmpty()) {
+      return Optional.empty();
+    }
+    TypeName arrayType = collection.getKind() == TypeKind.ARRAY ? TypeName.get(collection) : null;
+    return Optional.of(
+        new StageModel.ForEach(
+            step.get(),
+            candidate.maxConcurrency(),
+            arrayType,
+            flowType,
+            ParameterizedTypeName.get(LIST, step.get().valueType())));
+  }
+
+  private Optional<StepModel> step(Candidate candidate, TypeName inputType, List<Arg> args) {
+    ExecutableElement method = candidate.method();
+    long contexts = args.stream().filter(a -> a instanceof Arg.Context).count();
+    if (contexts > 1) {
+      reporter.report(Problem.WORKFLOW_CONTEXT_TWICE, method, method(method));
+      return Optional.empty();
+    }
+    TypeMirror returnType = method.getReturnType();
+    CallKind kind;
+    TypeName value;
+    if (returnType.getKind() == TypeKind.VOID) {
+      kind = CallKind.VOID;
+      value = ClassName.get(Void.class);
+    } else if (isCompletionStage(returnType)) {
+      kind = CallKind.ASYNC;
+      value = TypeName.get(returnValueType(method)).box();
+    } else {
+      kind = CallKind.SYNC;
+      value = TypeName.get(returnType).box();
+    }
+    boolean wrapsThrowable = false;
+    TypeMirror exception = elements.getTypeElement("java.lang.Exception").asType();
+    TypeMirror error = elements.getTypeElement("java.lang.Error").asType();
+    for (TypeMirror thrown : method.getThrownTypes()) {
+      if (!types.isSubtype(thrown, exception) && !types.isSubtype(thrown, error)) {
+        wrapsThrowable = true;
+      }
+    }
+    return Optional.of(
+        new StepModel(
+            method.getSimpleName().toString(),
+            candidate.name(),
+            method.getModifiers().contains(Modifier.STATIC),
+            inputType,
+            value,
+            kind,
+            List.copyOf(args),
+            wrapsThrowable));
+  }
+
+  // ---- type helpers ----
+
+  private List<VariableElement> dataParams(ExecutableElement method) {
+    List<VariableElement> data = new ArrayList<>();
+    for (VariableElement p : method.getParameters()) {
+      if (!isContext(p.asType())) {
+        data.add(p);
+      }
+    }
+    return data;
+  }
+
+  private boolean isContext(TypeMirror type) {
+    return type.getKind() == TypeKind.DECLARED
+        && ((TypeElement) ((DeclaredType) type).asElement())
+            .getQualifiedName()
+            .contentEquals(CONTEXT);
+  }
+
+  private boolean isCompletionStage(TypeMirror type) {
+    TypeElement stage = elements.getTypeElement("java.util.concurrent.CompletionStage");
+    return type.getKind() == TypeKind.DECLARED
+        && types.isAssignable(types.erasure(type), types.erasure(stage.asType()));
+  }
+
+  /** What the method yields: the return type, the stage's type argument, or null for void. */
+  private TypeMirror returnValueType(ExecutableElement method) {
+    TypeMirror returnType = method.getReturnType();
+    if (returnType.getKind() == TypeKind.VOID) {
+      return null;
+    }
+    if (isCompletionStage(returnType)) {
+      TypeMirror arg = supertypeArgument(returnType, "java.util.concurrent.CompletionStage");
+      return arg != null ? arg : elements.getTypeElement("java.lang.Object").asType();
+    }
+    return returnType;
+  }
+
+  private TypeMirror boxedMirror(TypeMirror type) {
+    if (type == null) {
+      return elements.getTypeElement("java.lang.Void").asType();
+    }
+    return type.getKind().isPrimitive()
+        ? types.boxedClass((javax.lang.model.type.PrimitiveType) type).asType()
+        : type;
+  }
+
+  private boolean isCollectionLike(TypeMirror type) {
+    if (type.getKind() != TypeKind.DECLARED) {
+      return false;
+    }
+    TypeMirror list = types.erasure(elements.getTypeElement("java.util.List").asType());
+    return types.isAssignable(list, types.erasure(type))
+        && ((DeclaredType) type).getTypeArguments().size() == 1;
+  }
+
+  /** The single type argument of a declared type, wildcards resolved to their upper bound. */
+  private TypeMirror typeArgument(TypeMirror type) {
+    List<? extends TypeMirror> args = ((DeclaredType) type).getTypeArguments();
+    return upperBound(args.get(0));
+  }
+
+  private TypeMirror upperBound(TypeMirror type) {
+    if (type.getKind() == TypeKind.WILDCARD) {
+      TypeMirror bound = ((WildcardType) type).getExtendsBound();
+      return bound != null ? bound : elements.getTypeElement("java.lang.Object").asType();
+    }
+    return type;
+  }
+
+  /** The element type of an array or Iterable, or null if it is neither. */
+  private TypeMirror elementType(TypeMirror type) {
+    if (type.getKind() == TypeKind.ARRAY) {
+      return ((ArrayType) type).getComponentType();
+    }
+    if (type.getKind() != TypeKind.DECLARED) {
+      return null;
+    }
+    TypeElement iterable = elements.getTypeElement("java.lang.Iterable");
+    if (!types.isAssignable(types.erasure(type), types.erasure(iterable.asType()))) {
+      return null;
+    }
+    TypeMirror arg = supertypeArgument(type, "java.lang.Iterable");
+    return arg != null ? arg : elements.getTypeElement("java.lang.Object").asType();
+  }
+
+  /** The type argument of {@code type}'s supertype named {@code qualifiedName}; null if raw. */
+  private TypeMirror supertypeArgument(TypeMirror type, String qualifiedName) {
+    List<TypeMirror> queue = new ArrayList<>();
+    queue.add(type);
+    while (!queue.isEmpty()) {
+      TypeMirror current = queue.remove(0);
+      if (current.getKind() == TypeKind.DECLARED) {
+        DeclaredType declared = (DeclaredType) current;
+        TypeElement element = (TypeElement) declared.asElement();
+        if (element.getQualifiedName().contentEquals(qualifiedName)) {
+          return declared.getTypeArguments().isEmpty()
+              ? null
+              : upperBound(declared.getTypeArguments().get(0));
+        }
+      }
+      queue.addAll(types.directSupertypes(current));
+    }
+    return null;
+  }
+
+  private static String method(ExecutableElement method) {
+    return method.getSimpleName() + "()";
+  }
+}

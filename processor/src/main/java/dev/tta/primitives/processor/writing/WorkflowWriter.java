@@ -1,0 +1,520 @@
+package dev.tta.primitives.processor.writing;
+
+import com.palantir.javapoet.AnnotationSpec;
+import com.palantir.javapoet.ArrayTypeName;
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.JavaFile;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterSpec;
+import com.palantir.javapoet.ParameterizedTypeName;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import com.palantir.javapoet.WildcardTypeName;
+import dev.tta.primitives.processor.model.RecordModel;
+import dev.tta.primitives.processor.model.StageModel;
+import dev.tta.primitives.processor.model.StepModel;
+import dev.tta.primitives.processor.model.StepModel.Arg;
+import dev.tta.primitives.processor.model.WorkflowModel;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.Modifier;
+
+/** Writes the generated workflow class for a {@link WorkflowModel}, with JavaPoet only. */
+public final class WorkflowWriter {
+
+  private static final String RUNTIME = "dev.tta.primitives";
+  private static final ClassName PRIMITIVE = ClassName.get(RUNTIME, "WorkflowPrimitive");
+  private static final ClassName CONTEXT = ClassName.get(RUNTIME, "WorkflowContext");
+  private static final ClassName RUNTIME_TYPE = ClassName.get(RUNTIME, "WorkflowRuntime");
+  private static final ClassName RUNNER = ClassName.get(RUNTIME, "WorkflowRunner");
+  private static final ClassName LAMBDA = ClassName.get(RUNTIME, "LambdaPrimitive");
+  private static final ClassName STEP = ClassName.get(RUNTIME, "StepPrimitive");
+  private static final ClassName SEQUENTIAL = ClassName.get(RUNTIME, "SequentialPrimitive");
+  private static final ClassName PARALLEL = ClassName.get(RUNTIME, "ParallelPrimitive");
+  private static final ClassName FUTURE =
+      ClassName.get("java.util.concurrent", "CompletableFuture");
+  private static final ClassName COMPLETION_EXCEPTION =
+      ClassName.get("java.util.concurrent", "CompletionException");
+  private static final ClassName LIST = ClassName.get("java.util", "List");
+  private static final ClassName ARRAY_LIST = ClassName.get("java.util", "ArrayList");
+  private static final ClassName ARRAYS = ClassName.get("java.util", "Arrays");
+  private static final ClassName OBJECTS = ClassName.get("java.util", "Objects");
+  private static final ClassName GENERATED =
+      ClassName.get("javax.annotation.processing", "Generated");
+  private static final String PROCESSOR = "dev.tta.primitives.processor.WorkflowProcessor";
+
+  /** Builds the source file for {@code model}; {@code origin} is the annotated class. */
+  public JavaFile write(WorkflowModel model, Element origin) {
+    ClassName self = model.generatedClass();
+    TypeName in = model.inputType();
+    TypeName out = model.outputType();
+    TypeSpec.Builder type =
+        TypeSpec.classBuilder(self)
+            .addOriginatingElement(origin)
+            .addAnnotation(
+                AnnotationSpec.builder(GENERATED).addMember("value", "$S", PROCESSOR).build())
+            .addModifiers(Modifier.FINAL)
+            .addSuperinterface(ParameterizedTypeName.get(PRIMITIVE, in, out))
+            .addJavadoc(
+                "The workflow of {@link $T}, generated from its annotations.\n\n"
+                    + "<p>Stages: $L.\n",
+                model.userClass(),
+                stagesDescription(model));
+    if (model.isPublic()) {
+      type.addModifiers(Modifier.PUBLIC);
+    }
+    List<StepModel> steps = model.steps();
+
+    type.addField(RUNTIME_TYPE, "runtime", Modifier.PRIVATE, Modifier.FINAL);
+    for (StepModel step : steps) {
+      type.addField(
+          FieldSpec.builder(callType(step), fieldName(step), Modifier.PRIVATE, Modifier.FINAL)
+              .build());
+    }
+    type.addField(
+        ParameterizedTypeName.get(RUNNER, in, out), "runner", Modifier.PRIVATE, Modifier.FINAL);
+
+    // Constructors.
+    ParameterSpec stepsParam = ParameterSpec.builder(model.userClass(), "steps").build();
+    type.addMethod(
+        MethodSpec.constructorBuilder()
+            .addModifiers(Modifier.PUBLIC)
+            .addJavadoc(
+                "A workflow that calls {@code steps} on the default runtime.\n\n"
+                    + "@param steps the object whose methods are the steps\n")
+            .addParameter(stepsParam)
+            .addStatement("this(steps, $T.defaults())", RUNTIME_TYPE)
+            .build());
+    CodeBlock.Builder calls = CodeBlock.builder();
+    for (StepModel step : steps) {
+      calls.add(",\n$L(steps)", callFactoryName(step));
+    }
+    type.addMethod(
+        MethodSpec.constructorBuilder()
+            .addModifiers(Modifier.PUBLIC)
+            .addJavadoc(
+                "A workflow that calls {@code steps} on {@code runtime}.\n\n"
+                    + "@param steps the object whose methods are the steps\n"
+                    + "@param runtime the executor, scheduler, clock and listeners to use\n")
+            .addParameter(stepsParam)
+            .addParameter(RUNTIME_TYPE, "runtime")
+            .addStatement(
+                "this($T.requireNonNull(runtime, $S)$>$L$<)", OBJECTS, "runtime", calls.build())
+            .build());
+    MethodSpec.Builder primary =
+        MethodSpec.constructorBuilder()
+            .addModifiers(Modifier.PRIVATE)
+            .addParameter(RUNTIME_TYPE, "runtime")
+            .addStatement("this.runtime = runtime");
+    for (StepModel step : steps) {
+      primary.addParameter(callType(step), fieldName(step));
+      primary.addStatement("this.$1N = $1N", fieldName(step));
+    }
+    primary.addStatement(
+        "this.runner = $T.of($S, compose(), runtime)", RUNNER, model.workflowName());
+    type.addMethod(primary.build());
+
+    // run / runAsync / execute.
+    addRunMethods(type, model);
+
+    // Step accessors and replacements.
+    for (StepModel step : steps) {
+      type.addMethod(
+          MethodSpec.methodBuilder(step.methodName() + "Step")
+              .addModifiers(Modifier.PUBLIC)
+              .addJavadoc(
+                  "The call of step {@code $L}, without the workflow's wiring.\n\n"
+                      + "@return the primitive that calls {@code $L}\n",
+                  step.stepName(),
+                  step.methodName())
+              .returns(callType(step))
+              .addStatement("return $N", fieldName(step))
+              .build());
+      CodeBlock.Builder args = CodeBlock.builder().add("runtime");
+      for (StepModel other : steps) {
+        args.add(", $N", other == step ? "replacement" : fieldName(other));
+      }
+      type.addMethod(
+          MethodSpec.methodBuilder("with" + capitalize(step.methodName()))
+              .addModifiers(Modifier.PUBLIC)
+              .addJavadoc(
+                  "A copy of this workflow whose step {@code $L} calls {@code replacement} instead"
+                      + " of the method (a test double such as a {@code MockPrimitive}, say).\n\n"
+                      + "@param replacement what the step calls\n"
+                      + "@return the new workflow\n",
+                  step.stepName())
+              .addParameter(callType(step), "replacement")
+              .returns(self)
+              .addStatement("return new $T($L)", self, args.build())
+              .build());
+    }
+
+    // Factories for each step's call.
+    for (StepModel step : steps) {
+      type.addMethod(callFactory(model, step));
+    }
+    type.addMethod(compose(model));
+
+    if (model.inputRecord() != null) {
+      type.addType(record(model.inputRecord()));
+    }
+    for (RecordModel record : model.records()) {
+      type.addType(record(record));
+    }
+    return JavaFile.builder(self.packageName(), type.build())
+        .addFileComment("Generated by $L. Do not edit.", PROCESSOR)
+        .skipJavaLangImports(true)
+        .indent("  ")
+        .build();
+  }
+
+  private static String stagesDescription(WorkflowModel model) {
+    List<String> parts = new ArrayList<>();
+    for (StageModel stage : model.stages()) {
+      if (stage instanceof StageModel.Single single) {
+        parts.add("{@code " + single.step().stepName() + "}");
+      } else if (stage instanceof StageModel.Parallel parallel) {
+        List<String> names = new ArrayList<>();
+        for (StepModel step : parallel.branches()) {
+          names.add("{@code " + step.stepName() + "}");
+        }
+        parts.add("parallel(" + String.join(", ", names) + ")");
+      } else if (stage instanceof StageModel.ForEach each) {
+        parts.add(
+            "forEach({@code "
+                + each.step().stepName()
+                + "}"
+                + (each.maxConcurrency() > 0 ? ", at most " + each.maxConcurrency() : "")
+                + ")");
+      }
+    }
+    return String.join(" \u2192 ", parts);
+  }
+
+  private void addRunMethods(TypeSpec.Builder type, WorkflowModel model) {
+    TypeName out = model.outputType();
+    List<ParameterSpec> params = new ArrayList<>();
+    Set<String> used = new HashSet<>();
+    for (WorkflowModel.Param p : model.runParams()) {
+      params.add(ParameterSpec.builder(p.type(), p.name()).build());
+      used.add(p.name());
+    }
+    String contextName = unique("context", used);
+    CodeBlock input;
+    if (model.runParams().isEmpty()) {
+      input = CodeBlock.of("null");
+    } else if (model.inputRecord() == null) {
+      input = CodeBlock.of("$N", model.runParams().get(0).name());
+    } else {
+      CodeBlock.Builder b = CodeBlock.builder().add("new $T(", model.inputRecord().name());
+      for (int i = 0; i < model.runParams().size(); i++) {
+        b.add(i == 0 ? "$N" : ", $N", model.runParams().get(i).name());
+      }
+      input = b.add(")").build();
+    }
+    TypeName runReturn = model.runReturnType();
+    boolean returnsVoid = runReturn.equals(TypeName.VOID);
+    String paramDoc = paramDocs(model);
+
+    MethodSpec.Builder run =
+        MethodSpec.methodBuilder("run")
+            .addModifiers(Modifier.PUBLIC)
+            .addJavadoc(
+                "Runs the workflow on the caller's thread and waits for the result.\n\n"
+                    + paramDoc
+                    + (returnsVoid ? "" : "@return the result\n")
+                    + "@throws dev.tta.primitives.WorkflowException if a step failed\n")
+            .addParameters(params)
+            .returns(runReturn);
+    if (returnsVoid) {
+      run.addStatement("runner.run($L)", input);
+    } else {
+      run.addStatement("return runner.run($L)", input);
+    }
+    type.addMethod(run.build());
+
+    MethodSpec.Builder runWithContext =
+        MethodSpec.methodBuilder("run")
+            .addModifiers(Modifier.PUBLIC)
+            .addJavadoc(
+                "Runs the workflow in {@code $L} (its id, metadata and runtime) and waits.\n\n"
+                    + paramDoc
+                    + "@param $L the run's context\n"
+                    + (returnsVoid ? "" : "@return the result\n")
+                    + "@throws dev.tta.primitives.WorkflowException if a step failed\n",
+                contextName,
+                contextName)
+            .addParameters(params)
+            .addParameter(CONTEXT, contextName)
+            .returns(runReturn);
+    if (returnsVoid) {
+      runWithContext.addStatement("runner.run($L, $N)", input, contextName);
+    } else {
+      runWithContext.addStatement("return runner.run($L, $N)", input, contextName);
+    }
+    type.addMethod(runWithContext.build());
+
+    type.addMethod(
+        MethodSpec.methodBuilder("runAsync")
+            .addModifiers(Modifier.PUBLIC)
+            .addJavadoc(
+                "Starts the workflow on the runtime's executor; never blocks the caller.\n\n"
+                    + paramDoc
+                    + "@return the pending result; cancelling it cancels the run\n")
+            .addParameters(params)
+            .returns(ParameterizedTypeName.get(FUTURE, out))
+            .addStatement("return runner.runAsync($L)", input)
+            .build());
+    type.addMethod(
+        MethodSpec.methodBuilder("runAsync")
+            .addModifiers(Modifier.PUBLIC)
+            .addJavadoc(
+                "Starts the workflow in {@code $L} on its runtime's executor.\n\n"
+                    + paramDoc
+                    + "@param $L the run's context\n"
+                    + "@return the pending result; cancelling it cancels the run\n",
+                contextName,
+                contextName)
+            .addParameters(params)
+            .addParameter(CONTEXT, contextName)
+            .returns(ParameterizedTypeName.get(FUTURE, out))
+            .addStatement("return runner.runAsync($L, $N)", input, contextName)
+            .build());
+    type.addMethod(
+        MethodSpec.methodBuilder("execute")
+            .addAnnotation(Override.class)
+            .addModifiers(Modifier.PUBLIC)
+            .addParameter(model.inputType(), "input")
+            .addParameter(CONTEXT, "context")
+            .returns(ParameterizedTypeName.get(FUTURE, out))
+            .addStatement("return runner.execute(input, context)")
+            .build());
+    type.addMethod(
+        MethodSpec.methodBuilder("name")
+            .addAnnotation(Override.class)
+            .addModifiers(Modifier.PUBLIC)
+            .returns(String.class)
+            .addStatement("return $S", model.workflowName())
+            .build());
+    type.addMethod(
+        MethodSpec.methodBuilder("isBlocking")
+            .addAnnotation(Override.class)
+            .addModifiers(Modifier.PUBLIC)
+            .returns(TypeName.BOOLEAN)
+            .addStatement("return runner.isBlocking()")
+            .build());
+  }
+
+  private static String paramDocs(WorkflowModel model) {
+    StringBuilder sb = new StringBuilder();
+    for (WorkflowModel.Param p : model.runParams()) {
+      sb.append("@param ").append(p.name()).append(" the workflow input\n");
+    }
+    return sb.toString();
+  }
+
+  /** {@code WorkflowPrimitive<? super In, ? extends Out>}: what a step's call may be. */
+  private static TypeName callType(StepModel step) {
+    return ParameterizedTypeName.get(
+        PRIMITIVE,
+        WildcardTypeName.supertypeOf(step.inputType()),
+        WildcardTypeName.subtypeOf(step.valueType()));
+  }
+
+  private static MethodSpec callFactory(WorkflowModel model, StepModel step) {
+    CodeBlock.Builder args = CodeBlock.builder();
+    for (int i = 0; i < step.args().size(); i++) {
+      Arg arg = step.args().get(i);
+      if (i > 0) {
+        args.add(", ");
+      }
+      if (arg instanceof Arg.Whole) {
+        args.add("in");
+      } else if (arg instanceof Arg.Component component) {
+        args.add("in.$N()", component.accessor());
+      } else if (arg instanceof Arg.FanIn fanIn) {
+        args.add("$T.<$T>asList(", ARRAYS, fanIn.elementType());
+        for (int a = 0; a < fanIn.accessors().size(); a++) {
+          args.add(a == 0 ? "in.$N()" : ", in.$N()", fanIn.accessors().get(a));
+        }
+        args.add(")");
+      } else {
+        args.add("context");
+      }
+    }
+    CodeBlock call =
+        step.isStatic()
+            ? CodeBlock.of("$T.$N($L)", model.userClass(), step.methodName(), args.build())
+            : CodeBlock.of("steps.$N($L)", step.methodName(), args.build());
+    CodeBlock body;
+    switch (step.kind()) {
+      case VOID ->
+          body = CodeBlock.builder().addStatement("$L", call).addStatement("return null").build();
+      default -> body = CodeBlock.builder().addStatement("return $L", call).build();
+    }
+    if (step.wrapsThrowable()) {
+      body =
+          CodeBlock.builder()
+              .beginControlFlow("try")
+              .add(body)
+              .nextControlFlow("catch ($T | $T e)", Exception.class, Error.class)
+              .addStatement("throw e")
+              .nextControlFlow("catch ($T t)", Throwable.class)
+              .addStatement("throw new $T(t)", COMPLETION_EXCEPTION)
+              .endControlFlow()
+              .build();
+    }
+    String factory = step.kind() == StepModel.CallKind.ASYNC ? "ofAsync" : "of";
+    MethodSpec.Builder method =
+        MethodSpec.methodBuilder(callFactoryName(step))
+            .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+            .addParameter(model.userClass(), "steps")
+            .returns(ParameterizedTypeName.get(PRIMITIVE, step.inputType(), step.valueType()));
+    if (!step.isStatic()) {
+      method.addStatement("$T.requireNonNull(steps, $S)", OBJECTS, "steps");
+    }
+    return method
+        .addCode(
+            "return $T.<$T, $T>$L($S, ($T in, $T context) -> {\n$>$L$<});\n",
+            LAMBDA,
+            step.inputType(),
+            step.valueType(),
+            factory,
+            step.stepName(),
+            step.inputType(),
+            CONTEXT,
+            body)
+        .build();
+  }
+
+  private static MethodSpec compose(WorkflowModel model) {
+    CodeBlock.Builder stages = CodeBlock.builder();
+    boolean first = true;
+    int index = 0;
+    for (StageModel stage : model.stages()) {
+      index++;
+      if (!first) {
+        stages.add(",\n");
+      }
+      first = false;
+      if (stage instanceof StageModel.Single single) {
+        stages.add(stepPrimitive(single.step()));
+      } else if (stage instanceof StageModel.Parallel parallel) {
+        stages.add("$T.<$T, $T>of(", PARALLEL, parallel.inputType(), Object.class);
+        for (int b = 0; b < parallel.branches().size(); b++) {
+          stages.add(b == 0 ? "\n$>$>$L" : ",\n$L", stepPrimitive(parallel.branches().get(b)));
+        }
+        stages.add(")$<$<\n");
+        TypeName listOfObject = ParameterizedTypeName.get(LIST, ClassName.get(Object.class));
+        CodeBlock.Builder construct = CodeBlock.builder().add("new $T(", parallel.result().name());
+        List<RecordModel.Component> components = parallel.result().components();
+        for (int c = 0; c < components.size(); c++) {
+          construct.add(
+              c == 0 ? "($T) r.get($L)" : ", ($T) r.get($L)", components.get(c).type(), c);
+        }
+        construct.add(")");
+        stages.add(
+            ".then($T.<$T, $T>of($S, ($T r) -> $L))",
+            LAMBDA,
+            listOfObject,
+            parallel.result().name(),
+            "stage " + index + " results",
+            listOfObject,
+            construct.build());
+      } else if (stage instanceof StageModel.ForEach each) {
+        if (each.arrayType() != null) {
+          stages.add("$L,\n", arrayToList(each, index));
+        }
+        stages.add(
+            "$T.forEach($L, $L)", PARALLEL, stepPrimitive(each.step()), each.maxConcurrency());
+      }
+    }
+    return MethodSpec.methodBuilder("compose")
+        .addAnnotation(
+            AnnotationSpec.builder(SuppressWarnings.class)
+                .addMember("value", "$S", "unchecked")
+                .build())
+        .addJavadoc("The stages in order; each step's failures name the step.\n")
+        .addModifiers(Modifier.PRIVATE)
+        .returns(ParameterizedTypeName.get(PRIMITIVE, model.inputType(), model.outputType()))
+        .addCode("return $T.ofUnchecked($T.of(\n$>$>$L$<$<));\n", SEQUENTIAL, LIST, stages.build())
+        .build();
+  }
+
+  private static CodeBlock stepPrimitive(StepModel step) {
+    return CodeBlock.of(
+        "$T.<$T, $T>of($S, $N)",
+        STEP,
+        step.inputType(),
+        step.valueType(),
+        step.stepName(),
+        fieldName(step));
+  }
+
+  private static CodeBlock arrayToList(StageModel.ForEach each, int index) {
+    TypeName element = each.step().inputType();
+    TypeName array = each.arrayType();
+    TypeName component = ((ArrayTypeName) array).componentType();
+    TypeName listType = ParameterizedTypeName.get(LIST, element);
+    return CodeBlock.of(
+        "$T.<$T, $T>of($S, ($T a) -> {\n$>"
+            + "$T list = new $T<>(a.length);\n"
+            + "for ($T e : a) {\n$>list.add(e);\n$<}\n"
+            + "return list;\n$<})",
+        LAMBDA,
+        array,
+        listType,
+        "stage " + index + " elements",
+        array,
+        listType,
+        ARRAY_LIST,
+        component);
+  }
+
+  private static TypeSpec record(RecordModel record) {
+    MethodSpec.Builder constructor = MethodSpec.constructorBuilder();
+    StringBuilder doc = new StringBuilder(record.javadoc()).append("\n\n");
+    for (RecordModel.Component c : record.components()) {
+      constructor.addParameter(c.type(), c.name());
+      String what = record.name().simpleName().equals("Input") ? "the parameter" : "the result of";
+      doc.append("@param ")
+          .append(c.name())
+          .append(" ")
+          .append(what)
+          .append(" {@code ")
+          .append(c.name())
+          .append("}\n");
+    }
+    return TypeSpec.recordBuilder(record.name())
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .addJavadoc(doc.toString().replace("$", "$$"))
+        .recordConstructor(constructor.build())
+        .build();
+  }
+
+  /** Suffixed so a step named like a member of the class ({@code runner}, say) cannot clash. */
+  private static String fieldName(StepModel step) {
+    return step.methodName() + "Call";
+  }
+
+  private static String callFactoryName(StepModel step) {
+    return "new" + capitalize(step.methodName()) + "Call";
+  }
+
+  private static String capitalize(String name) {
+    return Character.toUpperCase(name.charAt(0)) + name.substring(1);
+  }
+
+  private static String unique(String name, Set<String> used) {
+    String candidate = name;
+    while (used.contains(candidate)) {
+      candidate = candidate + "_";
+    }
+    return candidate;
+  }
+}
