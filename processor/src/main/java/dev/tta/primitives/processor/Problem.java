@@ -96,6 +96,104 @@ public enum Problem {
       "context-twice",
       "step %s takes more than one WorkflowContext parameter",
       "keep one WorkflowContext parameter"),
+  POLICY_OUTSIDE_WORKFLOW(
+      "policy-outside-workflow",
+      "@%s on %s, but its class %s is not annotated @Workflow",
+      "annotate the class with @Workflow, or remove the annotation"),
+  POLICY_NOT_STEP(
+      "policy-not-step",
+      "@%s on %s, which is neither a step nor a fallback, so it would never apply",
+      "annotate the method with @Step or @Parallel, or move the policy to the step"),
+  DURATION_FORMAT(
+      "duration",
+      "%s = \"%s\" is not a duration",
+      "write e.g. \"250ms\", \"30s\", \"5m\", \"1h\", \"2d\" or ISO-8601 like \"PT1M30S\""),
+  DURATION_NOT_POSITIVE(
+      "duration", "%s = \"%s\" must be greater than zero", "give a positive duration"),
+  DURATION_NEGATIVE(
+      "duration", "%s = \"%s\" must not be negative", "give a duration of zero or more"),
+  RETRY_MAX(
+      "retry-max",
+      "@Retry(max = %d): max counts attempts including the first call and must be >= 1",
+      "use max = 1 for no retry, or more"),
+  RETRY_BACKOFF(
+      "retry-backoff",
+      "@Retry(backoff = %s) must be >= 1 (1 keeps the wait fixed)",
+      "use a factor of 1 or more"),
+  RETRY_JITTER(
+      "retry-jitter",
+      "@Retry(jitter = %s) must be between 0.0 and 1.0 (a fraction of the wait)",
+      "use e.g. 0.1 for +/-10%%"),
+  RETRY_MAX_DELAY(
+      "retry-max-delay",
+      "@Retry(maxDelay = \"%s\") is less than delay = \"%s\"",
+      "make maxDelay at least the delay"),
+  RETRY_MAX_DURATION(
+      "retry-max-duration",
+      "@Retry(maxDuration = \"%s\") is not greater than delay = \"%s\": no retry could start",
+      "make maxDuration longer than the delay, or leave it empty for no budget"),
+  RETRY_ABORT_ALSO_RETRIED(
+      "retry-abort-overlap",
+      "@Retry lists %s in both retryOn and abortOn; abortOn wins, so it is never retried",
+      "remove it from one of the lists"),
+  TIMEOUT_NOT_POSITIVE(
+      "timeout", "@Timeout(\"%s\") must be greater than zero", "give a positive deadline"),
+  CACHE_MAX_SIZE(
+      "cache-max-size", "@Cached(maxSize = %d) must be >= 1", "give the number of entries to keep"),
+  CACHE_VOID(
+      "cache-void",
+      "@Cached on %s, which returns nothing to cache",
+      "return the value, or remove @Cached"),
+  CACHE_KEY_MISSING(
+      "cache-key",
+      "@Cached(key = \"%s\"): no method %s in %s%s",
+      "name a method of the class that takes the step's data parameters"),
+  CACHE_KEY_AMBIGUOUS(
+      "cache-key",
+      "@Cached(key = \"%s\"): %s has %d methods of that name",
+      "give the key method a unique name"),
+  CACHE_KEY_PARAMETERS(
+      "cache-key",
+      "@Cached(key = \"%s\"): %s must take the data parameters of %s (%s)",
+      "declare the key method with exactly those parameter types"),
+  CACHE_KEY_VOID(
+      "cache-key", "@Cached(key = \"%s\"): %s returns void, so it gives no key", "return the key"),
+  CACHE_KEY_PRIVATE(
+      "cache-key",
+      "@Cached(key = \"%s\"): %s is private, so the generated class cannot call it",
+      "make it package-private or public"),
+  CACHE_KEY_EQUALITY(
+      "cache-key-equality",
+      "cache key type %s of %s %s, so equal keys may not hit",
+      "use a record, a String, a boxed value or a type that overrides equals and hashCode"),
+  FALLBACK_MISSING(
+      "fallback", "@Fallback(\"%s\"): no method %s in %s%s", "name a method of the same class"),
+  FALLBACK_AMBIGUOUS(
+      "fallback",
+      "@Fallback(\"%s\"): %s has %d methods of that name",
+      "give the fallback method a unique name"),
+  FALLBACK_SELF("fallback", "@Fallback(\"%s\") names %s itself", "name another method"),
+  FALLBACK_PRIVATE(
+      "fallback",
+      "@Fallback(\"%s\"): %s is private, so the generated class cannot call it",
+      "make it package-private or public"),
+  FALLBACK_PARAMETERS(
+      "fallback",
+      "@Fallback(\"%s\"): %s must take the data parameters of %s (%s), optionally followed by"
+          + " a Throwable and a WorkflowContext",
+      "declare the fallback's parameters in that order"),
+  FALLBACK_CAUSE_TYPE(
+      "fallback",
+      "@Fallback(\"%s\"): %s takes its cause as %s, but applyOn also admits %s",
+      "take a wider cause type, or narrow applyOn"),
+  FALLBACK_RETURN(
+      "fallback",
+      "@Fallback(\"%s\"): %s returns %s, which is not assignable to %s, the result of %s",
+      "return the step's type (directly or in a CompletionStage)"),
+  FALLBACK_CYCLE(
+      "fallback-cycle",
+      "@Fallback chain %s comes back to %s",
+      "end the chain with a method that has no @Fallback"),
   UNRESOLVED_TYPE(
       "unresolved-type",
       "a type used by workflow %s could not be resolved: %s",
@@ -121,9 +219,13 @@ public enum Problem {
     return id;
   }
 
-  /** The diagnostic kind: parameter swaps are warnings, everything else errors. */
+  /** The diagnostic kind: likely mistakes that still work are warnings, the rest errors. */
   public Diagnostic.Kind kind() {
-    return this == PARAMETER_NAME_SWAP ? Diagnostic.Kind.WARNING : Diagnostic.Kind.ERROR;
+    return switch (this) {
+      case PARAMETER_NAME_SWAP, RETRY_ABORT_ALSO_RETRIED, CACHE_KEY_EQUALITY ->
+          Diagnostic.Kind.WARNING;
+      default -> Diagnostic.Kind.ERROR;
+    };
   }
 
   /** The full message: id, the filled-in template, and the remedy. */

@@ -37,6 +37,8 @@ import javax.lang.model.util.ElementFilter;
 public final class WorkflowProcessor extends AbstractProcessor {
 
   private static final List<String> STEP_ANNOTATIONS = List.of(Mirrors.STEP, Mirrors.PARALLEL);
+  private static final List<String> POLICY_ANNOTATIONS =
+      List.of(Mirrors.RETRY, Mirrors.TIMEOUT, Mirrors.CACHED, Mirrors.FALLBACK);
 
   /** Classes waiting for types that another processor may still generate. */
   private final Set<String> deferred = new LinkedHashSet<>();
@@ -129,9 +131,31 @@ public final class WorkflowProcessor extends AbstractProcessor {
     }
   }
 
-  /** {@code @Step}/{@code @Parallel} on a method of a class without {@code @Workflow}. */
+  /** Step and policy annotations in a class without {@code @Workflow}. */
   private void checkStepsOutsideWorkflows(RoundEnvironment round) {
     Reporter reporter = new Reporter(processingEnv.getMessager());
+    for (String annotationName : POLICY_ANNOTATIONS) {
+      TypeElement annotation = processingEnv.getElementUtils().getTypeElement(annotationName);
+      if (annotation == null) {
+        continue;
+      }
+      for (Element element : round.getElementsAnnotatedWith(annotation)) {
+        Element owner =
+            element.getKind() == ElementKind.METHOD ? element.getEnclosingElement() : element;
+        if (Mirrors.find(owner, Mirrors.WORKFLOW).isEmpty()) {
+          reporter.report(
+              Problem.POLICY_OUTSIDE_WORKFLOW,
+              element,
+              Mirrors.find(element, annotationName).orElse(null),
+              null,
+              annotation.getSimpleName(),
+              element.getKind() == ElementKind.METHOD
+                  ? element.getSimpleName() + "()"
+                  : element.getSimpleName(),
+              owner.getSimpleName());
+        }
+      }
+    }
     for (String annotationName : STEP_ANNOTATIONS) {
       TypeElement annotation = processingEnv.getElementUtils().getTypeElement(annotationName);
       if (annotation == null) {

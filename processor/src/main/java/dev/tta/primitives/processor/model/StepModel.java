@@ -24,7 +24,8 @@ public record StepModel(
     TypeName valueType,
     CallKind kind,
     List<Arg> args,
-    boolean wrapsThrowable) {
+    boolean wrapsThrowable,
+    PolicyModel policies) {
 
   /** How the user's method returns its result. */
   public enum CallKind {
@@ -58,5 +59,13 @@ public record StepModel(
 
     /** The run's {@code WorkflowContext}. */
     record Context() implements Arg {}
+
+    /**
+     * The failure a fallback handles, cast to the parameter's type (the apply-on filter makes the
+     * cast safe).
+     *
+     * @param type the parameter's type
+     */
+    record Cause(TypeName type) implements Arg {}
   }
 }

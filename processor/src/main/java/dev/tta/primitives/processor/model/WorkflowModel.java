@@ -21,6 +21,7 @@ import java.util.List;
  * @param runReturnType what {@code run} returns: the last step's declared type (may be primitive or
  *     {@code void})
  * @param records the records of parallel groups ({@code Output} for a last group)
+ * @param policies the policies on the class, which wrap the whole run
  */
 public record WorkflowModel(
     ClassName userClass,
@@ -33,7 +34,8 @@ public record WorkflowModel(
     List<StageModel> stages,
     TypeName outputType,
     TypeName runReturnType,
-    List<RecordModel> records) {
+    List<RecordModel> records,
+    PolicyModel policies) {
 
   /** All steps in source order. */
   public List<StepModel> steps() {

@@ -6,6 +6,7 @@ import com.palantir.javapoet.TypeName;
 import dev.tta.primitives.processor.Mirrors;
 import dev.tta.primitives.processor.Problem;
 import dev.tta.primitives.processor.Reporter;
+import dev.tta.primitives.processor.model.PolicyModel;
 import dev.tta.primitives.processor.model.RecordModel;
 import dev.tta.primitives.processor.model.StageModel;
 import dev.tta.primitives.processor.model.StepModel;
@@ -13,10 +14,12 @@ import dev.tta.primitives.processor.model.StepModel.Arg;
 import dev.tta.primitives.processor.model.StepModel.CallKind;
 import dev.tta.primitives.processor.model.WorkflowModel;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
@@ -47,12 +50,16 @@ public final class WorkflowValidator {
   private final Types types;
   private final Elements elements;
   private final Reporter reporter;
+  private final PolicyValidator policies;
+  private TypeElement owner;
+  private TypeMirror lastValue;
 
   /** A validator using the compiler's utilities. */
   public WorkflowValidator(Types types, Elements elements, Reporter reporter) {
     this.types = types;
     this.elements = elements;
     this.reporter = reporter;
+    this.policies = new PolicyValidator(types, elements, reporter);
   }
 
   /** What flows out of a stage, as the next stage sees it. */
@@ -84,6 +91,7 @@ public final class WorkflowValidator {
    */
   public Optional<WorkflowModel> validate(TypeElement type) {
     boolean before = reporter.hasErrors();
+    owner = type;
     checkClass(type);
     List<Candidate> candidates = candidates(type);
     if (candidates.isEmpty()) {
@@ -298,6 +306,7 @@ public final class WorkflowValidator {
         flowType = step.valueType();
         TypeMirror value = returnValueType(head.method());
         flow = new Flow.Value(value, step.stepName());
+        lastValue = value;
       } else {
         ClassName recordName =
             last ? generated.nestedClass("Output") : generated.nestedClass("Stage" + (s + 1));
@@ -337,6 +346,11 @@ public final class WorkflowValidator {
               ? TypeName.get(method.getReturnType())
               : single.step().kind() == CallKind.VOID ? TypeName.VOID : single.step().valueType();
     }
+    PolicyModel classPolicies = classPolicies(type, stages, runParamTypes(candidates), inputRecord);
+    checkOrphanPolicies(type, candidates);
+    if (reporter.hasErrors()) {
+      return Optional.empty();
+    }
     return Optional.of(
         new WorkflowModel(
             userClass,
@@ -349,7 +363,63 @@ public final class WorkflowValidator {
             stages,
             lastStage.outputType(),
             runReturn,
-            records));
+            records,
+            classPolicies));
+  }
+
+  private List<TypeMirror> runParamTypes(List<Candidate> candidates) {
+    List<TypeMirror> types = new ArrayList<>();
+    for (VariableElement p : dataParams(candidates.get(0).method())) {
+      types.add(p.asType());
+    }
+    return types;
+  }
+
+  /** Policies on the class wrap the whole run; their methods take the run's parameters. */
+  private PolicyModel classPolicies(
+      TypeElement type, List<StageModel> stages, List<TypeMirror> runTypes, RecordModel input) {
+    List<Arg> args = new ArrayList<>();
+    for (int i = 0; i < runTypes.size(); i++) {
+      args.add(
+          input == null ? new Arg.Whole() : new Arg.Component(input.components().get(i).name()));
+    }
+    StageModel last = stages.get(stages.size() - 1);
+    TypeMirror value;
+    if (last instanceof StageModel.Single single) {
+      value = lastValue;
+    } else {
+      // A for-each list or a generated Output record: not a type of the user's source yet.
+      value = elements.getTypeElement("java.lang.Object").asType();
+    }
+    return policies.read(
+        new PolicyValidator.Target(
+            type, type, "workflow " + type.getSimpleName(), runTypes, args, value, null));
+  }
+
+  /** A policy annotation on a method that is neither a step nor a fallback never applies. */
+  private void checkOrphanPolicies(TypeElement type, List<Candidate> candidates) {
+    Set<ExecutableElement> steps = new HashSet<>();
+    for (Candidate c : candidates) {
+      steps.add(c.method());
+    }
+    for (ExecutableElement method : ElementFilter.methodsIn(type.getEnclosedElements())) {
+      if (steps.contains(method) || policies.fallbackMethods().contains(method)) {
+        continue;
+      }
+      for (String policy :
+          List.of(Mirrors.RETRY, Mirrors.TIMEOUT, Mirrors.CACHED, Mirrors.FALLBACK)) {
+        Optional<AnnotationMirror> mirror = Mirrors.find(method, policy);
+        if (mirror.isPresent()) {
+          reporter.report(
+              Problem.POLICY_NOT_STEP,
+              method,
+              mirror.get(),
+              null,
+              mirror.get().getAnnotationType().asElement().getSimpleName(),
+              method(method));
+        }
+      }
+    }
   }
 
   private List<List<Candidate>> groupStages(List<Candidate> candidates) {
@@ -600,6 +670,24 @@ public final class WorkflowValidator {
       kind = CallKind.SYNC;
       value = TypeName.get(returnType).box();
     }
+    List<TypeMirror> dataTypes = new ArrayList<>();
+    List<Arg> dataArgs = new ArrayList<>();
+    for (int i = 0; i < method.getParameters().size(); i++) {
+      if (!(args.get(i) instanceof Arg.Context)) {
+        dataTypes.add(method.getParameters().get(i).asType());
+        dataArgs.add(args.get(i));
+      }
+    }
+    PolicyModel stepPolicies =
+        policies.read(
+            new PolicyValidator.Target(
+                method,
+                owner,
+                "step " + method(method),
+                dataTypes,
+                dataArgs,
+                returnValueType(method),
+                method));
     boolean wrapsThrowable = false;
     TypeMirror exception = elements.getTypeElement("java.lang.Exception").asType();
     TypeMirror error = elements.getTypeElement("java.lang.Error").asType();
@@ -617,7 +705,8 @@ public final class WorkflowValidator {
             value,
             kind,
             List.copyOf(args),
-            wrapsThrowable));
+            wrapsThrowable,
+            stepPolicies));
   }
 
   // ---- type helpers ----

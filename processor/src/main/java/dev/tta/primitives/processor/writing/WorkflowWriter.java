@@ -12,6 +12,7 @@ import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import com.palantir.javapoet.WildcardTypeName;
+import dev.tta.primitives.processor.model.PolicyModel;
 import dev.tta.primitives.processor.model.RecordModel;
 import dev.tta.primitives.processor.model.StageModel;
 import dev.tta.primitives.processor.model.StepModel;
@@ -36,6 +37,13 @@ public final class WorkflowWriter {
   private static final ClassName STEP = ClassName.get(RUNTIME, "StepPrimitive");
   private static final ClassName SEQUENTIAL = ClassName.get(RUNTIME, "SequentialPrimitive");
   private static final ClassName PARALLEL = ClassName.get(RUNTIME, "ParallelPrimitive");
+  private static final ClassName RETRY = ClassName.get(RUNTIME, "RetryPrimitive");
+  private static final ClassName RETRY_POLICY = ClassName.get(RUNTIME, "RetryPolicy");
+  private static final ClassName TIMEOUT = ClassName.get(RUNTIME, "TimeoutPrimitive");
+  private static final ClassName CACHE = ClassName.get(RUNTIME, "CachePrimitive");
+  private static final ClassName CACHE_STATS = ClassName.get(RUNTIME, "CacheStats");
+  private static final ClassName FALLBACK = ClassName.get(RUNTIME, "FallbackPrimitive");
+  private static final ClassName DURATION = ClassName.get("java.time", "Duration");
   private static final ClassName FUTURE =
       ClassName.get("java.util.concurrent", "CompletableFuture");
   private static final ClassName COMPLETION_EXCEPTION =
@@ -70,7 +78,25 @@ public final class WorkflowWriter {
     }
     List<StepModel> steps = model.steps();
 
+    addPolicyConstants(type, model);
+    type.addField(model.userClass(), "steps", Modifier.PRIVATE, Modifier.FINAL);
     type.addField(RUNTIME_TYPE, "runtime", Modifier.PRIVATE, Modifier.FINAL);
+    for (StepModel step : steps) {
+      if (step.policies().cache() != null) {
+        type.addField(
+            ParameterizedTypeName.get(CACHE, step.inputType(), step.valueType()),
+            cacheField(step),
+            Modifier.PRIVATE,
+            Modifier.FINAL);
+      }
+    }
+    if (model.policies().cache() != null) {
+      type.addField(
+          ParameterizedTypeName.get(CACHE, in, out),
+          "workflowCache",
+          Modifier.PRIVATE,
+          Modifier.FINAL);
+    }
     for (StepModel step : steps) {
       type.addField(
           FieldSpec.builder(callType(step), fieldName(step), Modifier.PRIVATE, Modifier.FINAL)
@@ -104,19 +130,51 @@ public final class WorkflowWriter {
             .addParameter(stepsParam)
             .addParameter(RUNTIME_TYPE, "runtime")
             .addStatement(
-                "this($T.requireNonNull(runtime, $S)$>$L$<)", OBJECTS, "runtime", calls.build())
+                "this($T.requireNonNull(steps, $S), $T.requireNonNull(runtime, $S)$>$L$<)",
+                OBJECTS,
+                "steps",
+                OBJECTS,
+                "runtime",
+                calls.build())
             .build());
     MethodSpec.Builder primary =
         MethodSpec.constructorBuilder()
             .addModifiers(Modifier.PRIVATE)
+            .addParameter(model.userClass(), "steps")
             .addParameter(RUNTIME_TYPE, "runtime")
+            .addStatement("this.steps = steps")
             .addStatement("this.runtime = runtime");
     for (StepModel step : steps) {
       primary.addParameter(callType(step), fieldName(step));
       primary.addStatement("this.$1N = $1N", fieldName(step));
     }
+    for (StepModel step : steps) {
+      if (step.policies().cache() != null) {
+        primary.addStatement(
+            "this.$N = $L",
+            cacheField(step),
+            cacheBuild(
+                model,
+                step.policies(),
+                step.inputType(),
+                step.valueType(),
+                innerPolicies(
+                    step.policies(),
+                    step.inputType(),
+                    step.valueType(),
+                    CodeBlock.of("$N", fieldName(step)),
+                    constantPrefix(step))));
+      }
+    }
+    PolicyModel wholeRun = model.policies();
+    CodeBlock root = innerPolicies(wholeRun, in, out, CodeBlock.of("compose()"), "WORKFLOW");
+    if (wholeRun.cache() != null) {
+      primary.addStatement("this.workflowCache = $L", cacheBuild(model, wholeRun, in, out, root));
+      root = CodeBlock.of("workflowCache");
+    }
+    root = fallbackWrap(model, wholeRun.fallback(), in, out, root);
     primary.addStatement(
-        "this.runner = $T.of($S, compose(), runtime)", RUNNER, model.workflowName());
+        "this.runner = $T.of($S, $L, runtime)", RUNNER, model.workflowName(), root);
     type.addMethod(primary.build());
 
     // run / runAsync / execute.
@@ -135,7 +193,7 @@ public final class WorkflowWriter {
               .returns(callType(step))
               .addStatement("return $N", fieldName(step))
               .build());
-      CodeBlock.Builder args = CodeBlock.builder().add("runtime");
+      CodeBlock.Builder args = CodeBlock.builder().add("steps, runtime");
       for (StepModel other : steps) {
         args.add(", $N", other == step ? "replacement" : fieldName(other));
       }
@@ -151,6 +209,32 @@ public final class WorkflowWriter {
               .addParameter(callType(step), "replacement")
               .returns(self)
               .addStatement("return new $T($L)", self, args.build())
+              .build());
+    }
+
+    for (StepModel step : steps) {
+      if (step.policies().cache() != null) {
+        type.addMethod(
+            MethodSpec.methodBuilder(step.methodName() + "CacheStats")
+                .addModifiers(Modifier.PUBLIC)
+                .addJavadoc(
+                    "The counters of step {@code $L}'s cache, owned by this workflow.\n\n"
+                        + "@return hits, misses, evictions and size now\n",
+                    step.stepName())
+                .returns(CACHE_STATS)
+                .addStatement("return $N.stats()", cacheField(step))
+                .build());
+      }
+    }
+    if (model.policies().cache() != null) {
+      type.addMethod(
+          MethodSpec.methodBuilder("cacheStats")
+              .addModifiers(Modifier.PUBLIC)
+              .addJavadoc(
+                  "The counters of the whole-run cache, owned by this workflow.\n\n"
+                      + "@return hits, misses, evictions and size now\n")
+              .returns(CACHE_STATS)
+              .addStatement("return workflowCache.stats()")
               .build());
     }
 
@@ -403,11 +487,12 @@ public final class WorkflowWriter {
       }
       first = false;
       if (stage instanceof StageModel.Single single) {
-        stages.add(stepPrimitive(single.step()));
+        stages.add(stepPrimitive(model, single.step()));
       } else if (stage instanceof StageModel.Parallel parallel) {
         stages.add("$T.<$T, $T>of(", PARALLEL, parallel.inputType(), Object.class);
         for (int b = 0; b < parallel.branches().size(); b++) {
-          stages.add(b == 0 ? "\n$>$>$L" : ",\n$L", stepPrimitive(parallel.branches().get(b)));
+          stages.add(
+              b == 0 ? "\n$>$>$L" : ",\n$L", stepPrimitive(model, parallel.branches().get(b)));
         }
         stages.add(")$<$<\n");
         TypeName listOfObject = ParameterizedTypeName.get(LIST, ClassName.get(Object.class));
@@ -431,7 +516,10 @@ public final class WorkflowWriter {
           stages.add("$L,\n", arrayToList(each, index));
         }
         stages.add(
-            "$T.forEach($L, $L)", PARALLEL, stepPrimitive(each.step()), each.maxConcurrency());
+            "$T.forEach($L, $L)",
+            PARALLEL,
+            stepPrimitive(model, each.step()),
+            each.maxConcurrency());
       }
     }
     return MethodSpec.methodBuilder("compose")
@@ -446,14 +534,312 @@ public final class WorkflowWriter {
         .build();
   }
 
-  private static CodeBlock stepPrimitive(StepModel step) {
+  /** Step( Fallback( Cache( Retry( Timeout( call ))))), as far as the step has policies. */
+  private static CodeBlock stepPrimitive(WorkflowModel model, StepModel step) {
+    PolicyModel policies = step.policies();
+    CodeBlock body =
+        policies.cache() != null
+            ? CodeBlock.of("$N", cacheField(step))
+            : innerPolicies(
+                policies,
+                step.inputType(),
+                step.valueType(),
+                CodeBlock.of("$N", fieldName(step)),
+                constantPrefix(step));
+    body = fallbackWrap(model, policies.fallback(), step.inputType(), step.valueType(), body);
     return CodeBlock.of(
-        "$T.<$T, $T>of($S, $N)",
-        STEP,
-        step.inputType(),
-        step.valueType(),
-        step.stepName(),
-        fieldName(step));
+        "$T.<$T, $T>of($S, $L)", STEP, step.inputType(), step.valueType(), step.stepName(), body);
+  }
+
+  /** Retry( Timeout( inner )): the policies inside the cache. */
+  private static CodeBlock innerPolicies(
+      PolicyModel policies, TypeName in, TypeName out, CodeBlock inner, String prefix) {
+    CodeBlock code = inner;
+    if (policies.timeout() != null) {
+      code =
+          CodeBlock.of(
+              "$T.<$T, $T>of($L, $N, $L)",
+              TIMEOUT,
+              in,
+              out,
+              code,
+              prefix + "_TIMEOUT",
+              policies.timeout().interrupt());
+    }
+    if (policies.retry() != null) {
+      code = CodeBlock.of("$T.<$T, $T>of($L, $N)", RETRY, in, out, code, prefix + "_RETRY");
+    }
+    return code;
+  }
+
+  private static CodeBlock cacheBuild(
+      WorkflowModel model, PolicyModel policies, TypeName in, TypeName out, CodeBlock inner) {
+    PolicyModel.Cache cache = policies.cache();
+    CodeBlock.Builder code =
+        CodeBlock.builder()
+            .add("$T.<$T, $T>builder($L)", CACHE, in, out, inner)
+            .add("\n$>$>.ttl($L)", duration(cache.ttl()))
+            .add("\n.maxSize($LL)", cache.maxSize());
+    if (cache.keyMethod() != null) {
+      CodeBlock target =
+          cache.keyStatic() ? CodeBlock.of("$T", model.userClass()) : CodeBlock.of("steps");
+      code.add(
+          "\n.key(($T in) -> $L.$N($L))",
+          in,
+          target,
+          cache.keyMethod(),
+          args(cache.keyArgs(), "in", "null", "null"));
+    }
+    return code.add("\n.build(runtime)$<$<").build();
+  }
+
+  /** Fallback( inner ), with a chain through the fallback's own fallback. */
+  private static CodeBlock fallbackWrap(
+      WorkflowModel model,
+      PolicyModel.Fallback fallback,
+      TypeName in,
+      TypeName out,
+      CodeBlock inner) {
+    return fallbackWrap(model, fallback, in, out, inner, 0);
+  }
+
+  private static CodeBlock fallbackWrap(
+      WorkflowModel model,
+      PolicyModel.Fallback fallback,
+      TypeName in,
+      TypeName out,
+      CodeBlock inner,
+      int depth) {
+    if (fallback == null) {
+      return inner;
+    }
+    return CodeBlock.builder()
+        .add("$T.<$T, $T>builder($L)", FALLBACK, in, out, inner)
+        .add("$>$>")
+        .add(filters("applyOn", fallback.applyOn()))
+        .add(filters("skipOn", fallback.skipOn()))
+        .add("\n.recoverAsync($L)$<$<", recovery(model, fallback, in, out, depth))
+        .build();
+  }
+
+  private static CodeBlock filters(String method, List<TypeName> types) {
+    if (types.isEmpty()) {
+      return CodeBlock.of("");
+    }
+    CodeBlock.Builder code = CodeBlock.builder().add("\n.$L(", method);
+    for (int i = 0; i < types.size(); i++) {
+      code.add(i == 0 ? "$T.class" : ", $T.class", types.get(i));
+    }
+    return code.add(")").build();
+  }
+
+  /** A RecoveryFunction lambda calling the fallback method; depth keeps lambda names apart. */
+  private static CodeBlock recovery(
+      WorkflowModel model, PolicyModel.Fallback fallback, TypeName in, TypeName out, int depth) {
+    String inVar = "in" + depth;
+    String causeVar = "cause" + depth;
+    String contextVar = "context" + depth;
+    CodeBlock target =
+        fallback.isStatic() ? CodeBlock.of("$T", model.userClass()) : CodeBlock.of("steps");
+    CodeBlock call =
+        CodeBlock.of(
+            "$L.$N($L)",
+            target,
+            fallback.method(),
+            args(fallback.args(), inVar, causeVar, contextVar));
+    CodeBlock result;
+    if (fallback.next() == null) {
+      if (fallback.async()) {
+        result = call;
+      } else if (out.equals(ClassName.get(Void.class))) {
+        return CodeBlock.of(
+            "($T $N, $T $N, $T $N) -> {\n$>$L;\nreturn $T.<$T>completedFuture(null);\n$<}",
+            in,
+            inVar,
+            Throwable.class,
+            causeVar,
+            CONTEXT,
+            contextVar,
+            call,
+            FUTURE,
+            out);
+      } else {
+        result = CodeBlock.of("$T.<$T>completedFuture($L)", FUTURE, out, call);
+      }
+    } else {
+      // The fallback has its own fallback: run it as a primitive with that chain around it.
+      String innerIn = "in" + (depth + 1) + "x";
+      String innerContext = "context" + (depth + 1) + "x";
+      CodeBlock innerCall =
+          CodeBlock.of(
+              "$L.$N($L)",
+              target,
+              fallback.method(),
+              args(fallback.args(), innerIn, causeVar, innerContext));
+      CodeBlock primitive =
+          fallback.async()
+              ? CodeBlock.of(
+                  "$T.<$T, $T>ofAsync($S, ($T $N, $T $N) -> $L)",
+                  LAMBDA,
+                  in,
+                  out,
+                  fallback.method(),
+                  in,
+                  innerIn,
+                  CONTEXT,
+                  innerContext,
+                  innerCall)
+              : out.equals(ClassName.get(Void.class))
+                  ? CodeBlock.of(
+                      "$T.<$T, $T>of($S, ($T $N, $T $N) -> {\n$>$L;\nreturn null;\n$<})",
+                      LAMBDA,
+                      in,
+                      out,
+                      fallback.method(),
+                      in,
+                      innerIn,
+                      CONTEXT,
+                      innerContext,
+                      innerCall)
+                  : CodeBlock.of(
+                      "$T.<$T, $T>of($S, ($T $N, $T $N) -> $L)",
+                      LAMBDA,
+                      in,
+                      out,
+                      fallback.method(),
+                      in,
+                      innerIn,
+                      CONTEXT,
+                      innerContext,
+                      innerCall);
+      result =
+          CodeBlock.of(
+              "$L.execute($N, $N)",
+              fallbackWrap(model, fallback.next(), in, out, primitive, depth + 1),
+              inVar,
+              contextVar);
+    }
+    return CodeBlock.of(
+        "($T $N, $T $N, $T $N) -> $L",
+        in,
+        inVar,
+        Throwable.class,
+        causeVar,
+        CONTEXT,
+        contextVar,
+        result);
+  }
+
+  /** The arguments of a call, from the input, the cause and the context. */
+  private static CodeBlock args(List<Arg> args, String in, String cause, String context) {
+    CodeBlock.Builder code = CodeBlock.builder();
+    for (int i = 0; i < args.size(); i++) {
+      if (i > 0) {
+        code.add(", ");
+      }
+      code.add(arg(args.get(i), in, cause, context));
+    }
+    return code.build();
+  }
+
+  private static CodeBlock arg(Arg arg, String in, String cause, String context) {
+    if (arg instanceof Arg.Whole) {
+      return CodeBlock.of("$N", in);
+    } else if (arg instanceof Arg.Component component) {
+      return CodeBlock.of("$N.$N()", in, component.accessor());
+    } else if (arg instanceof Arg.FanIn fanIn) {
+      CodeBlock.Builder code =
+          CodeBlock.builder().add("$T.<$T>asList(", ARRAYS, fanIn.elementType());
+      for (int a = 0; a < fanIn.accessors().size(); a++) {
+        code.add(a == 0 ? "$N.$N()" : ", $N.$N()", in, fanIn.accessors().get(a));
+      }
+      return code.add(")").build();
+    } else if (arg instanceof Arg.Cause c) {
+      return c.type().equals(ClassName.get(Throwable.class))
+          ? CodeBlock.of("$N", cause)
+          : CodeBlock.of("($T) $N", c.type(), cause);
+    } else {
+      return CodeBlock.of("$N", context);
+    }
+  }
+
+  private static void addPolicyConstants(TypeSpec.Builder type, WorkflowModel model) {
+    for (StepModel step : model.steps()) {
+      addPolicyConstants(type, step.policies(), constantPrefix(step), "step " + step.stepName());
+    }
+    addPolicyConstants(type, model.policies(), "WORKFLOW", "the whole run");
+  }
+
+  private static void addPolicyConstants(
+      TypeSpec.Builder type, PolicyModel policies, String prefix, String what) {
+    if (policies.timeout() != null) {
+      type.addField(
+          FieldSpec.builder(
+                  DURATION, prefix + "_TIMEOUT", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+              .addJavadoc("The {@code @Timeout} of $L: the deadline per attempt.\n", what)
+              .initializer(duration(policies.timeout().value()))
+              .build());
+    }
+    PolicyModel.Retry retry = policies.retry();
+    if (retry != null) {
+      CodeBlock.Builder init =
+          CodeBlock.builder()
+              .add("$T.builder()", RETRY_POLICY)
+              .add("\n$>$>.maxAttempts($L)", retry.max())
+              .add("\n.delay($L)", duration(retry.delay()))
+              .add("\n.backoff($L)", retry.backoff())
+              .add("\n.maxDelay($L)", duration(retry.maxDelay()))
+              .add("\n.jitter($L)", retry.jitter());
+      if (retry.maxDuration() != null) {
+        init.add("\n.maxDuration($L)", duration(retry.maxDuration()));
+      }
+      init.add(filters("retryOn", retry.retryOn()));
+      init.add(filters("abortOn", retry.abortOn()));
+      init.add("\n.build()$<$<");
+      type.addField(
+          FieldSpec.builder(
+                  RETRY_POLICY,
+                  prefix + "_RETRY",
+                  Modifier.PRIVATE,
+                  Modifier.STATIC,
+                  Modifier.FINAL)
+              .addJavadoc("The {@code @Retry} of $L.\n", what)
+              .initializer(init.build())
+              .build());
+    }
+  }
+
+  /** A ready {@code Duration} constant in the largest exact unit. */
+  private static CodeBlock duration(java.time.Duration d) {
+    long nanos = d.toNanos();
+    if (nanos % 1_000_000_000L == 0) {
+      long seconds = d.getSeconds();
+      if (seconds != 0 && seconds % 86_400 == 0) {
+        return CodeBlock.of("$T.ofDays($L)", DURATION, seconds / 86_400);
+      }
+      if (seconds != 0 && seconds % 3_600 == 0) {
+        return CodeBlock.of("$T.ofHours($L)", DURATION, seconds / 3_600);
+      }
+      if (seconds != 0 && seconds % 60 == 0) {
+        return CodeBlock.of("$T.ofMinutes($L)", DURATION, seconds / 60);
+      }
+      return CodeBlock.of("$T.ofSeconds($L)", DURATION, seconds);
+    }
+    if (nanos % 1_000_000L == 0) {
+      return CodeBlock.of("$T.ofMillis($L)", DURATION, nanos / 1_000_000L);
+    }
+    return CodeBlock.of("$T.ofNanos($LL)", DURATION, nanos);
+  }
+
+  private static String constantPrefix(StepModel step) {
+    return "STEP_"
+        + step.methodName()
+            .replaceAll("([a-z0-9])([A-Z])", "$1_$2")
+            .toUpperCase(java.util.Locale.ROOT);
+  }
+
+  private static String cacheField(StepModel step) {
+    return step.methodName() + "StepCache";
   }
 
   private static CodeBlock arrayToList(StageModel.ForEach each, int index) {
