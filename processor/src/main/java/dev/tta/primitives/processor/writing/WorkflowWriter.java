@@ -411,30 +411,11 @@ public final class WorkflowWriter {
   }
 
   private static MethodSpec callFactory(WorkflowModel model, StepModel step) {
-    CodeBlock.Builder args = CodeBlock.builder();
-    for (int i = 0; i < step.args().size(); i++) {
-      Arg arg = step.args().get(i);
-      if (i > 0) {
-        args.add(", ");
-      }
-      if (arg instanceof Arg.Whole) {
-        args.add("in");
-      } else if (arg instanceof Arg.Component component) {
-        args.add("in.$N()", component.accessor());
-      } else if (arg instanceof Arg.FanIn fanIn) {
-        args.add("$T.<$T>asList(", ARRAYS, fanIn.elementType());
-        for (int a = 0; a < fanIn.accessors().size(); a++) {
-          args.add(a == 0 ? "in.$N()" : ", in.$N()", fanIn.accessors().get(a));
-        }
-        args.add(")");
-      } else {
-        args.add("context");
-      }
-    }
+    CodeBlock args = args(step.args(), "in", "cause", "context");
     CodeBlock call =
         step.isStatic()
-            ? CodeBlock.of("$T.$N($L)", model.userClass(), step.methodName(), args.build())
-            : CodeBlock.of("steps.$N($L)", step.methodName(), args.build());
+            ? CodeBlock.of("$T.$N($L)", model.userClass(), step.methodName(), args)
+            : CodeBlock.of("steps.$N($L)", step.methodName(), args);
     CodeBlock body;
     switch (step.kind()) {
       case VOID ->
@@ -676,42 +657,23 @@ public final class WorkflowWriter {
               target,
               fallback.method(),
               args(fallback.args(), innerIn, causeVar, innerContext));
+      CodeBlock body =
+          !fallback.async() && out.equals(ClassName.get(Void.class))
+              ? CodeBlock.of("{\n$>$L;\nreturn null;\n$<}", innerCall)
+              : innerCall;
       CodeBlock primitive =
-          fallback.async()
-              ? CodeBlock.of(
-                  "$T.<$T, $T>ofAsync($S, ($T $N, $T $N) -> $L)",
-                  LAMBDA,
-                  in,
-                  out,
-                  fallback.method(),
-                  in,
-                  innerIn,
-                  CONTEXT,
-                  innerContext,
-                  innerCall)
-              : out.equals(ClassName.get(Void.class))
-                  ? CodeBlock.of(
-                      "$T.<$T, $T>of($S, ($T $N, $T $N) -> {\n$>$L;\nreturn null;\n$<})",
-                      LAMBDA,
-                      in,
-                      out,
-                      fallback.method(),
-                      in,
-                      innerIn,
-                      CONTEXT,
-                      innerContext,
-                      innerCall)
-                  : CodeBlock.of(
-                      "$T.<$T, $T>of($S, ($T $N, $T $N) -> $L)",
-                      LAMBDA,
-                      in,
-                      out,
-                      fallback.method(),
-                      in,
-                      innerIn,
-                      CONTEXT,
-                      innerContext,
-                      innerCall);
+          CodeBlock.of(
+              "$T.<$T, $T>$L($S, ($T $N, $T $N) -> $L)",
+              LAMBDA,
+              in,
+              out,
+              fallback.async() ? "ofAsync" : "of",
+              fallback.method(),
+              in,
+              innerIn,
+              CONTEXT,
+              innerContext,
+              body);
       result =
           CodeBlock.of(
               "$L.execute($N, $N)",
