@@ -92,7 +92,11 @@ public final class WorkflowValidator {
   public Optional<WorkflowModel> validate(TypeElement type) {
     boolean before = reporter.hasErrors();
     owner = type;
-    checkClass(type);
+    if (!checkClass(type)) {
+      // Not a class at all: checking its methods as steps would only add noise (an enum or an
+      // annotation type would also get "has no @Step method").
+      return Optional.empty();
+    }
     List<Candidate> candidates = candidates(type);
     if (candidates.isEmpty()) {
       reporter.report(Problem.WORKFLOW_NO_STEPS, type, type.getSimpleName());
@@ -119,7 +123,8 @@ public final class WorkflowValidator {
     return name.isBlank() ? type.getSimpleName().toString() : name;
   }
 
-  private void checkClass(TypeElement type) {
+  /** Reports problems with the class itself; false if it is not a class at all. */
+  private boolean checkClass(TypeElement type) {
     ElementKind kind = type.getKind();
     if (kind != ElementKind.CLASS) {
       String what =
@@ -131,12 +136,12 @@ public final class WorkflowValidator {
             default -> kind.toString().toLowerCase(java.util.Locale.ROOT);
           };
       reporter.report(Problem.WORKFLOW_KIND, type, what, type.getSimpleName());
-      return;
+      return false;
     }
     for (Element e = type; e instanceof TypeElement; e = e.getEnclosingElement()) {
       if (e.getModifiers().contains(Modifier.PRIVATE)) {
         reporter.report(Problem.WORKFLOW_PRIVATE, type, e.getSimpleName());
-        return;
+        return true;
       }
     }
     if (type.getNestingKind() != NestingKind.TOP_LEVEL
@@ -149,6 +154,7 @@ public final class WorkflowValidator {
     if (!type.getTypeParameters().isEmpty()) {
       reporter.report(Problem.WORKFLOW_GENERIC, type, type.getSimpleName());
     }
+    return true;
   }
 
   private List<Candidate> candidates(TypeElement type) {
