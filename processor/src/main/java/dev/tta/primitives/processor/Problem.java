@@ -17,8 +17,8 @@ public enum Problem {
       "put @Workflow on a class whose methods are the steps"),
   WORKFLOW_PRIVATE(
       "workflow-private",
-      "@Workflow class %s is private, so the generated class cannot call it",
-      "make it package-private or public"),
+      "@Workflow class %s %s, so the generated class cannot call it",
+      "make the private class package-private or public"),
   WORKFLOW_INNER(
       "workflow-inner",
       "@Workflow class %s is an inner (non-static) class, so the generated class cannot take it",

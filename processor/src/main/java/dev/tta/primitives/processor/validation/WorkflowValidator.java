@@ -140,7 +140,9 @@ public final class WorkflowValidator {
     }
     for (Element e = type; e instanceof TypeElement; e = e.getEnclosingElement()) {
       if (e.getModifiers().contains(Modifier.PRIVATE)) {
-        reporter.report(Problem.WORKFLOW_PRIVATE, type, e.getSimpleName());
+        // Name the private class: it may be an enclosing class, not the @Workflow class itself.
+        String where = e == type ? "is private" : "is nested in private class " + e.getSimpleName();
+        reporter.report(Problem.WORKFLOW_PRIVATE, type, type.getSimpleName(), where);
         return true;
       }
     }
