@@ -277,57 +277,51 @@ public final class WorkflowValidator {
         }
         flowType = inputType;
       }
+      // What this stage yields comes from its methods' return types alone, so the next stage is
+      // checked against it even when binding this stage's own parameters failed. (Keeping the
+      // previous flow instead made every later stage report mismatches against the wrong step.)
+      Flow next = outputOf(stage, last, generated, s);
       if (head.forEach()) {
         Optional<StageModel> forEach = bindForEach(head, flow, flowType);
         if (forEach.isEmpty()) {
-          return Optional.empty();
+          ok = false;
+        } else {
+          stages.add(forEach.get());
+          flowType = forEach.get().outputType();
         }
-        stages.add(forEach.get());
-        flowType = forEach.get().outputType();
-        StepModel step = forEach.get().steps().get(0);
-        flow =
-            new Flow.Value(
-                types.getDeclaredType(
-                    elements.getTypeElement("java.util.List"),
-                    boxedMirror(returnValueType(head.method()))),
-                step.stepName());
+        flow = next;
         continue;
       }
       List<StepModel> steps = new ArrayList<>();
+      boolean stageOk = true;
       for (Candidate candidate : stage) {
         Optional<StepModel> step =
             s == 0
                 ? bindFirst(candidate, stage.get(0), inputRecord, flowType)
                 : bindStep(candidate, flow, flowType);
         if (step.isEmpty()) {
-          ok = false;
+          stageOk = false;
         } else {
           steps.add(step.get());
         }
       }
-      if (!ok) {
+      flow = next;
+      if (!stageOk) {
+        ok = false;
         continue;
       }
       if (head.parallel() == null) {
         StepModel step = steps.get(0);
         stages.add(new StageModel.Single(step, flowType, step.valueType()));
         flowType = step.valueType();
-        TypeMirror value = returnValueType(head.method());
-        flow = new Flow.Value(value, step.stepName());
-        lastValue = value;
+        lastValue = returnValueType(head.method());
       } else {
-        ClassName recordName =
-            last ? generated.nestedClass("Output") : generated.nestedClass("Stage" + (s + 1));
+        ClassName recordName = ((Flow.Group) next).record();
         List<RecordModel.Component> components = new ArrayList<>();
-        List<Branch> branches = new ArrayList<>();
         for (int b = 0; b < stage.size(); b++) {
           components.add(
               new RecordModel.Component(
                   stage.get(b).method().getSimpleName().toString(), steps.get(b).valueType()));
-          branches.add(
-              new Branch(
-                  stage.get(b).method().getSimpleName().toString(),
-                  returnValueType(stage.get(b).method())));
         }
         RecordModel record =
             new RecordModel(
@@ -339,7 +333,6 @@ public final class WorkflowValidator {
         records.add(record);
         stages.add(new StageModel.Parallel(steps, record, flowType));
         flowType = recordName;
-        flow = new Flow.Group(branches, recordName);
       }
     }
     if (!ok) {
@@ -428,6 +421,29 @@ public final class WorkflowValidator {
         }
       }
     }
+  }
+
+  /** What stage {@code s} hands to the next stage, from its methods' return types. */
+  private Flow outputOf(List<Candidate> stage, boolean last, ClassName generated, int s) {
+    Candidate head = stage.get(0);
+    if (head.forEach()) {
+      TypeMirror list =
+          types.getDeclaredType(
+              elements.getTypeElement("java.util.List"),
+              boxedMirror(returnValueType(head.method())));
+      return new Flow.Value(list, head.name());
+    }
+    if (head.parallel() == null) {
+      return new Flow.Value(returnValueType(head.method()), head.name());
+    }
+    List<Branch> branches = new ArrayList<>();
+    for (Candidate branch : stage) {
+      branches.add(
+          new Branch(branch.method().getSimpleName().toString(), returnValueType(branch.method())));
+    }
+    ClassName record =
+        last ? generated.nestedClass("Output") : generated.nestedClass("Stage" + (s + 1));
+    return new Flow.Group(branches, record);
   }
 
   private List<List<Candidate>> groupStages(List<Candidate> candidates) {
