@@ -94,7 +94,7 @@ public final class WorkflowProcessor extends AbstractProcessor {
       }
       Reporter reporter = new Reporter(processingEnv.getMessager());
       try {
-        Optional<TypeMirror> unresolved = unresolvedType(type);
+        Optional<Unresolved> unresolved = unresolvedType(type);
         // An attribute javac could not evaluate (an undefined constant) may name a constant that
         // another processor generates, so it is deferred like a type. At the last round it is
         // left to javac, which has already reported it on the attribute.
@@ -105,7 +105,11 @@ public final class WorkflowProcessor extends AbstractProcessor {
             continue;
           }
           if (unresolved.isPresent()) {
-            reporter.report(Problem.UNRESOLVED_TYPE, type, type.getSimpleName(), unresolved.get());
+            reporter.report(
+                Problem.UNRESOLVED_TYPE,
+                unresolved.get().where(),
+                type.getSimpleName(),
+                unresolved.get().type());
           }
           done.add(name);
           continue;
@@ -203,8 +207,14 @@ public final class WorkflowProcessor extends AbstractProcessor {
     return false;
   }
 
-  /** The first error type in the signatures of the class's annotated methods, if any. */
-  private Optional<TypeMirror> unresolvedType(TypeElement type) {
+  /** An error type and the step method or parameter whose signature uses it. */
+  private record Unresolved(Element where, TypeMirror type) {}
+
+  /**
+   * The first error type in the signatures of the class's annotated methods, if any. Thrown types
+   * count too: whether a step throws a checked exception changes the generated code.
+   */
+  private Optional<Unresolved> unresolvedType(TypeElement type) {
     for (ExecutableElement method : ElementFilter.methodsIn(type.getEnclosedElements())) {
       if (Mirrors.find(method, Mirrors.STEP).isEmpty()
           && Mirrors.find(method, Mirrors.PARALLEL).isEmpty()) {
@@ -212,12 +222,18 @@ public final class WorkflowProcessor extends AbstractProcessor {
       }
       Optional<TypeMirror> error = errorIn(method.getReturnType());
       if (error.isPresent()) {
-        return error;
+        return Optional.of(new Unresolved(method, error.get()));
       }
       for (VariableElement p : method.getParameters()) {
         error = errorIn(p.asType());
         if (error.isPresent()) {
-          return error;
+          return Optional.of(new Unresolved(p, error.get()));
+        }
+      }
+      for (TypeMirror thrown : method.getThrownTypes()) {
+        error = errorIn(thrown);
+        if (error.isPresent()) {
+          return Optional.of(new Unresolved(method, error.get()));
         }
       }
     }
