@@ -178,6 +178,17 @@ public final class WorkflowValidator {
         reporter.report(
             Problem.STEP_TYPE_VARIABLES, method, method(method), method.getTypeParameters());
       }
+      // Checked here with the other per-method rules, on the second context parameter itself,
+      // rather than after binding, where a data-parameter error hid it.
+      List<VariableElement> contexts = new ArrayList<>();
+      for (VariableElement p : method.getParameters()) {
+        if (isContext(p.asType())) {
+          contexts.add(p);
+        }
+      }
+      if (contexts.size() > 1) {
+        reporter.report(Problem.WORKFLOW_CONTEXT_TWICE, contexts.get(1), method(method));
+      }
       AnnotationMirror annotation = parallel.orElseGet(step::get);
       String name = Mirrors.string(annotation, "name");
       if (!name.isEmpty() && name.isBlank()) {
@@ -246,7 +257,13 @@ public final class WorkflowValidator {
       Candidate head = stage.get(0);
       if (s == 0) {
         if (head.forEach()) {
-          reporter.report(Problem.FOR_EACH_FIRST, head.method(), method(head.method()));
+          // On the forEach attribute, like for-each-not-iterable: that is what cannot work here.
+          reporter.report(
+              Problem.FOR_EACH_FIRST,
+              head.method(),
+              head.parallel(),
+              Mirrors.explicitValue(head.parallel(), "forEach").orElse(null),
+              method(head.method()));
           return Optional.empty();
         }
         List<VariableElement> params = dataParams(head.method());
@@ -676,11 +693,6 @@ public final class WorkflowValidator {
 
   private Optional<StepModel> step(Candidate candidate, TypeName inputType, List<Arg> args) {
     ExecutableElement method = candidate.method();
-    long contexts = args.stream().filter(a -> a instanceof Arg.Context).count();
-    if (contexts > 1) {
-      reporter.report(Problem.WORKFLOW_CONTEXT_TWICE, method, method(method));
-      return Optional.empty();
-    }
     TypeMirror returnType = method.getReturnType();
     CallKind kind;
     TypeName value;
