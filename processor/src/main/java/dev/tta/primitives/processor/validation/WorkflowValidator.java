@@ -175,8 +175,12 @@ public final class WorkflowValidator {
         reporter.report(Problem.STEP_PRIVATE, method, method(method));
       }
       if (!method.getTypeParameters().isEmpty()) {
-        reporter.report(
-            Problem.STEP_TYPE_VARIABLES, method, method(method), method.getTypeParameters());
+        // Listed as in the source, <T, U>; the element list's own toString gives "T,U".
+        String variables =
+            method.getTypeParameters().stream()
+                .map(t -> t.getSimpleName().toString())
+                .collect(java.util.stream.Collectors.joining(", ", "<", ">"));
+        reporter.report(Problem.STEP_TYPE_VARIABLES, method, method(method), variables);
       }
       // Checked here with the other per-method rules, on the second context parameter itself,
       // rather than after binding, where a data-parameter error hid it.
@@ -509,7 +513,11 @@ public final class WorkflowValidator {
               method(method),
               params.get(i).asType(),
               headParams.get(i).asType(),
-              "the workflow input");
+              "the workflow input (parameter "
+                  + headParams.get(i).getSimpleName()
+                  + " of "
+                  + method(head.method())
+                  + ")");
           return Optional.empty();
         }
       }
@@ -563,7 +571,7 @@ public final class WorkflowValidator {
               method(method),
               p.asType(),
               value.type(),
-              value.source());
+              "the output of step " + value.source());
           return Optional.empty();
         }
         data.add(new Arg.Whole());
@@ -582,7 +590,7 @@ public final class WorkflowValidator {
                 method(method),
                 p.asType(),
                 branch.type() == null ? "void" : branch.type(),
-                "parallel branch " + branch.method() + "()");
+                "the output of parallel branch " + branch.method() + "()");
             return Optional.empty();
           }
           for (Branch other : branches) {
@@ -639,7 +647,8 @@ public final class WorkflowValidator {
 
   private Optional<StageModel> bindForEach(Candidate candidate, Flow flow, TypeName flowType) {
     ExecutableElement method = candidate.method();
-    String source = flow instanceof Flow.Value v ? v.source() : "the previous parallel stage";
+    String source =
+        flow instanceof Flow.Value v ? "step " + v.source() : "the previous parallel stage";
     TypeMirror collection = flow instanceof Flow.Value v ? v.type() : null;
     TypeMirror element = collection == null ? null : elementType(collection);
     if (element == null) {
@@ -650,9 +659,7 @@ public final class WorkflowValidator {
           Mirrors.explicitValue(candidate.parallel(), "forEach").orElse(null),
           method(method),
           source,
-          collection == null
-              ? (flow instanceof Flow.Group g ? g.record().simpleName() : "void")
-              : collection);
+          collection == null ? notIterable(flow) : collection);
       return Optional.empty();
     }
     List<VariableElement> params = dataParams(method);
@@ -669,7 +676,7 @@ public final class WorkflowValidator {
           method(method),
           p.asType(),
           element,
-          "each element of " + source);
+          "an element of the output of " + source);
       return Optional.empty();
     }
     List<Arg> args = new ArrayList<>();
@@ -689,6 +696,19 @@ public final class WorkflowValidator {
             arrayType,
             flowType,
             ParameterizedTypeName.get(LIST, step.get().valueType())));
+  }
+
+  /**
+   * What a for-each stage got instead of a collection. For a parallel stage this names the
+   * branches; the generated StageN record's name meant nothing to the user.
+   */
+  private static String notIterable(Flow flow) {
+    if (flow instanceof Flow.Group g) {
+      return "one result per branch ("
+          + String.join(", ", g.branches().stream().map(b -> b.method() + "()").toList())
+          + ")";
+    }
+    return "void";
   }
 
   private Optional<StepModel> step(Candidate candidate, TypeName inputType, List<Arg> args) {
