@@ -17,8 +17,8 @@ public enum Problem {
       "put @Workflow on a class whose methods are the steps"),
   WORKFLOW_PRIVATE(
       "workflow-private",
-      "@Workflow class %s is private, so the generated class cannot call it",
-      "make it package-private or public"),
+      "@Workflow class %s %s, so the generated class cannot call it",
+      "make the private class package-private or public"),
   WORKFLOW_INNER(
       "workflow-inner",
       "@Workflow class %s is an inner (non-static) class, so the generated class cannot take it",
@@ -46,7 +46,7 @@ public enum Problem {
       "give one of them another name with @Step(name = ...) or @Parallel(name = ...)"),
   STEP_BAD_NAME(
       "step-name",
-      "step name \"%s\" is empty or blank",
+      "step name \"%s\" is blank",
       "leave name unset to use the method name, or give a non-blank name"),
   STEP_PARAMETER_COUNT(
       "step-parameter-count",
@@ -54,7 +54,7 @@ public enum Problem {
       "match the parameters to what the previous stage yields"),
   STEP_PARAMETER_TYPE(
       "step-parameter-type",
-      "parameter %s of step %s has type %s, which is not assignable from %s, the output of %s",
+      "parameter %s of step %s has type %s, which is not assignable from %s, %s",
       "change the parameter type, or the previous step's return type"),
   FAN_IN_TYPE(
       "fan-in-type",

@@ -7,6 +7,7 @@ import dev.tta.primitives.processor.writing.WorkflowWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -15,6 +16,7 @@ import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
+import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
@@ -92,14 +94,24 @@ public final class WorkflowProcessor extends AbstractProcessor {
       }
       Reporter reporter = new Reporter(processingEnv.getMessager());
       try {
-        Optional<TypeMirror> unresolved = unresolvedType(type);
-        if (unresolved.isPresent()) {
-          if (round.processingOver()) {
-            reporter.report(Problem.UNRESOLVED_TYPE, type, type.getSimpleName(), unresolved.get());
-            done.add(name);
-          } else {
+        Optional<Unresolved> unresolved = unresolvedType(type);
+        // An attribute javac could not evaluate (an undefined constant) may name a constant that
+        // another processor generates, so it is deferred like a type. At the last round it is
+        // left to javac, which has already reported it on the attribute.
+        boolean erroneousAttribute = hasErroneousAttribute(type);
+        if (unresolved.isPresent() || erroneousAttribute) {
+          if (!round.processingOver()) {
             deferred.add(name);
+            continue;
           }
+          if (unresolved.isPresent()) {
+            reporter.report(
+                Problem.UNRESOLVED_TYPE,
+                unresolved.get().where(),
+                type.getSimpleName(),
+                unresolved.get().type());
+          }
+          done.add(name);
           continue;
         }
         done.add(name);
@@ -178,8 +190,31 @@ public final class WorkflowProcessor extends AbstractProcessor {
     }
   }
 
-  /** The first error type in the signatures of the class's annotated methods, if any. */
-  private Optional<TypeMirror> unresolvedType(TypeElement type) {
+  /** Whether one of our annotations on the class or its methods has an erroneous attribute. */
+  private static boolean hasErroneousAttribute(TypeElement type) {
+    List<Element> annotated = new ArrayList<>();
+    annotated.add(type);
+    annotated.addAll(ElementFilter.methodsIn(type.getEnclosedElements()));
+    for (Element element : annotated) {
+      for (AnnotationMirror mirror : element.getAnnotationMirrors()) {
+        TypeElement annotation = (TypeElement) mirror.getAnnotationType().asElement();
+        if (annotation.getQualifiedName().toString().startsWith(Mirrors.PACKAGE + ".")
+            && Mirrors.hasErroneousValue(mirror)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** An error type and the step method or parameter whose signature uses it. */
+  private record Unresolved(Element where, TypeMirror type) {}
+
+  /**
+   * The first error type in the signatures of the class's annotated methods, if any. Thrown types
+   * count too: whether a step throws a checked exception changes the generated code.
+   */
+  private Optional<Unresolved> unresolvedType(TypeElement type) {
     for (ExecutableElement method : ElementFilter.methodsIn(type.getEnclosedElements())) {
       if (Mirrors.find(method, Mirrors.STEP).isEmpty()
           && Mirrors.find(method, Mirrors.PARALLEL).isEmpty()) {
@@ -187,12 +222,18 @@ public final class WorkflowProcessor extends AbstractProcessor {
       }
       Optional<TypeMirror> error = errorIn(method.getReturnType());
       if (error.isPresent()) {
-        return error;
+        return Optional.of(new Unresolved(method, error.get()));
       }
       for (VariableElement p : method.getParameters()) {
         error = errorIn(p.asType());
         if (error.isPresent()) {
-          return error;
+          return Optional.of(new Unresolved(p, error.get()));
+        }
+      }
+      for (TypeMirror thrown : method.getThrownTypes()) {
+        error = errorIn(thrown);
+        if (error.isPresent()) {
+          return Optional.of(new Unresolved(method, error.get()));
         }
       }
     }

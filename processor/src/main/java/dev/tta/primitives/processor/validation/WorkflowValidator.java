@@ -92,7 +92,11 @@ public final class WorkflowValidator {
   public Optional<WorkflowModel> validate(TypeElement type) {
     boolean before = reporter.hasErrors();
     owner = type;
-    checkClass(type);
+    if (!checkClass(type)) {
+      // Not a class at all: checking its methods as steps would only add noise (an enum or an
+      // annotation type would also get "has no @Step method").
+      return Optional.empty();
+    }
     List<Candidate> candidates = candidates(type);
     if (candidates.isEmpty()) {
       reporter.report(Problem.WORKFLOW_NO_STEPS, type, type.getSimpleName());
@@ -119,7 +123,8 @@ public final class WorkflowValidator {
     return name.isBlank() ? type.getSimpleName().toString() : name;
   }
 
-  private void checkClass(TypeElement type) {
+  /** Reports problems with the class itself; false if it is not a class at all. */
+  private boolean checkClass(TypeElement type) {
     ElementKind kind = type.getKind();
     if (kind != ElementKind.CLASS) {
       String what =
@@ -131,12 +136,14 @@ public final class WorkflowValidator {
             default -> kind.toString().toLowerCase(java.util.Locale.ROOT);
           };
       reporter.report(Problem.WORKFLOW_KIND, type, what, type.getSimpleName());
-      return;
+      return false;
     }
     for (Element e = type; e instanceof TypeElement; e = e.getEnclosingElement()) {
       if (e.getModifiers().contains(Modifier.PRIVATE)) {
-        reporter.report(Problem.WORKFLOW_PRIVATE, type, e.getSimpleName());
-        return;
+        // Name the private class: it may be an enclosing class, not the @Workflow class itself.
+        String where = e == type ? "is private" : "is nested in private class " + e.getSimpleName();
+        reporter.report(Problem.WORKFLOW_PRIVATE, type, type.getSimpleName(), where);
+        return true;
       }
     }
     if (type.getNestingKind() != NestingKind.TOP_LEVEL
@@ -149,6 +156,7 @@ public final class WorkflowValidator {
     if (!type.getTypeParameters().isEmpty()) {
       reporter.report(Problem.WORKFLOW_GENERIC, type, type.getSimpleName());
     }
+    return true;
   }
 
   private List<Candidate> candidates(TypeElement type) {
@@ -167,8 +175,23 @@ public final class WorkflowValidator {
         reporter.report(Problem.STEP_PRIVATE, method, method(method));
       }
       if (!method.getTypeParameters().isEmpty()) {
-        reporter.report(
-            Problem.STEP_TYPE_VARIABLES, method, method(method), method.getTypeParameters());
+        // Listed as in the source, <T, U>; the element list's own toString gives "T,U".
+        String variables =
+            method.getTypeParameters().stream()
+                .map(t -> t.getSimpleName().toString())
+                .collect(java.util.stream.Collectors.joining(", ", "<", ">"));
+        reporter.report(Problem.STEP_TYPE_VARIABLES, method, method(method), variables);
+      }
+      // Checked here with the other per-method rules, on the second context parameter itself,
+      // rather than after binding, where a data-parameter error hid it.
+      List<VariableElement> contexts = new ArrayList<>();
+      for (VariableElement p : method.getParameters()) {
+        if (isContext(p.asType())) {
+          contexts.add(p);
+        }
+      }
+      if (contexts.size() > 1) {
+        reporter.report(Problem.WORKFLOW_CONTEXT_TWICE, contexts.get(1), method(method));
       }
       AnnotationMirror annotation = parallel.orElseGet(step::get);
       String name = Mirrors.string(annotation, "name");
@@ -238,7 +261,13 @@ public final class WorkflowValidator {
       Candidate head = stage.get(0);
       if (s == 0) {
         if (head.forEach()) {
-          reporter.report(Problem.FOR_EACH_FIRST, head.method(), method(head.method()));
+          // On the forEach attribute, like for-each-not-iterable: that is what cannot work here.
+          reporter.report(
+              Problem.FOR_EACH_FIRST,
+              head.method(),
+              head.parallel(),
+              Mirrors.explicitValue(head.parallel(), "forEach").orElse(null),
+              method(head.method()));
           return Optional.empty();
         }
         List<VariableElement> params = dataParams(head.method());
@@ -269,57 +298,51 @@ public final class WorkflowValidator {
         }
         flowType = inputType;
       }
+      // What this stage yields comes from its methods' return types alone, so the next stage is
+      // checked against it even when binding this stage's own parameters failed. (Keeping the
+      // previous flow instead made every later stage report mismatches against the wrong step.)
+      Flow next = outputOf(stage, last, generated, s);
       if (head.forEach()) {
         Optional<StageModel> forEach = bindForEach(head, flow, flowType);
         if (forEach.isEmpty()) {
-          return Optional.empty();
+          ok = false;
+        } else {
+          stages.add(forEach.get());
+          flowType = forEach.get().outputType();
         }
-        stages.add(forEach.get());
-        flowType = forEach.get().outputType();
-        StepModel step = forEach.get().steps().get(0);
-        flow =
-            new Flow.Value(
-                types.getDeclaredType(
-                    elements.getTypeElement("java.util.List"),
-                    boxedMirror(returnValueType(head.method()))),
-                step.stepName());
+        flow = next;
         continue;
       }
       List<StepModel> steps = new ArrayList<>();
+      boolean stageOk = true;
       for (Candidate candidate : stage) {
         Optional<StepModel> step =
             s == 0
                 ? bindFirst(candidate, stage.get(0), inputRecord, flowType)
                 : bindStep(candidate, flow, flowType);
         if (step.isEmpty()) {
-          ok = false;
+          stageOk = false;
         } else {
           steps.add(step.get());
         }
       }
-      if (!ok) {
+      flow = next;
+      if (!stageOk) {
+        ok = false;
         continue;
       }
       if (head.parallel() == null) {
         StepModel step = steps.get(0);
         stages.add(new StageModel.Single(step, flowType, step.valueType()));
         flowType = step.valueType();
-        TypeMirror value = returnValueType(head.method());
-        flow = new Flow.Value(value, step.stepName());
-        lastValue = value;
+        lastValue = returnValueType(head.method());
       } else {
-        ClassName recordName =
-            last ? generated.nestedClass("Output") : generated.nestedClass("Stage" + (s + 1));
+        ClassName recordName = ((Flow.Group) next).record();
         List<RecordModel.Component> components = new ArrayList<>();
-        List<Branch> branches = new ArrayList<>();
         for (int b = 0; b < stage.size(); b++) {
           components.add(
               new RecordModel.Component(
                   stage.get(b).method().getSimpleName().toString(), steps.get(b).valueType()));
-          branches.add(
-              new Branch(
-                  stage.get(b).method().getSimpleName().toString(),
-                  returnValueType(stage.get(b).method())));
         }
         RecordModel record =
             new RecordModel(
@@ -331,7 +354,6 @@ public final class WorkflowValidator {
         records.add(record);
         stages.add(new StageModel.Parallel(steps, record, flowType));
         flowType = recordName;
-        flow = new Flow.Group(branches, recordName);
       }
     }
     if (!ok) {
@@ -422,6 +444,29 @@ public final class WorkflowValidator {
     }
   }
 
+  /** What stage {@code s} hands to the next stage, from its methods' return types. */
+  private Flow outputOf(List<Candidate> stage, boolean last, ClassName generated, int s) {
+    Candidate head = stage.get(0);
+    if (head.forEach()) {
+      TypeMirror list =
+          types.getDeclaredType(
+              elements.getTypeElement("java.util.List"),
+              boxedMirror(returnValueType(head.method())));
+      return new Flow.Value(list, head.name());
+    }
+    if (head.parallel() == null) {
+      return new Flow.Value(returnValueType(head.method()), head.name());
+    }
+    List<Branch> branches = new ArrayList<>();
+    for (Candidate branch : stage) {
+      branches.add(
+          new Branch(branch.method().getSimpleName().toString(), returnValueType(branch.method())));
+    }
+    ClassName record =
+        last ? generated.nestedClass("Output") : generated.nestedClass("Stage" + (s + 1));
+    return new Flow.Group(branches, record);
+  }
+
   private List<List<Candidate>> groupStages(List<Candidate> candidates) {
     List<List<Candidate>> stages = new ArrayList<>();
     List<Candidate> group = null;
@@ -468,7 +513,11 @@ public final class WorkflowValidator {
               method(method),
               params.get(i).asType(),
               headParams.get(i).asType(),
-              "the workflow input");
+              "the workflow input (parameter "
+                  + headParams.get(i).getSimpleName()
+                  + " of "
+                  + method(head.method())
+                  + ")");
           return Optional.empty();
         }
       }
@@ -522,7 +571,7 @@ public final class WorkflowValidator {
               method(method),
               p.asType(),
               value.type(),
-              value.source());
+              "the output of step " + value.source());
           return Optional.empty();
         }
         data.add(new Arg.Whole());
@@ -541,7 +590,7 @@ public final class WorkflowValidator {
                 method(method),
                 p.asType(),
                 branch.type() == null ? "void" : branch.type(),
-                "parallel branch " + branch.method() + "()");
+                "the output of parallel branch " + branch.method() + "()");
             return Optional.empty();
           }
           for (Branch other : branches) {
@@ -598,7 +647,8 @@ public final class WorkflowValidator {
 
   private Optional<StageModel> bindForEach(Candidate candidate, Flow flow, TypeName flowType) {
     ExecutableElement method = candidate.method();
-    String source = flow instanceof Flow.Value v ? v.source() : "the previous parallel stage";
+    String source =
+        flow instanceof Flow.Value v ? "step " + v.source() : "the previous parallel stage";
     TypeMirror collection = flow instanceof Flow.Value v ? v.type() : null;
     TypeMirror element = collection == null ? null : elementType(collection);
     if (element == null) {
@@ -609,9 +659,7 @@ public final class WorkflowValidator {
           Mirrors.explicitValue(candidate.parallel(), "forEach").orElse(null),
           method(method),
           source,
-          collection == null
-              ? (flow instanceof Flow.Group g ? g.record().simpleName() : "void")
-              : collection);
+          collection == null ? notIterable(flow) : collection);
       return Optional.empty();
     }
     List<VariableElement> params = dataParams(method);
@@ -628,7 +676,7 @@ public final class WorkflowValidator {
           method(method),
           p.asType(),
           element,
-          "each element of " + source);
+          "an element of the output of " + source);
       return Optional.empty();
     }
     List<Arg> args = new ArrayList<>();
@@ -650,13 +698,21 @@ public final class WorkflowValidator {
             ParameterizedTypeName.get(LIST, step.get().valueType())));
   }
 
+  /**
+   * What a for-each stage got instead of a collection. For a parallel stage this names the
+   * branches; the generated StageN record's name meant nothing to the user.
+   */
+  private static String notIterable(Flow flow) {
+    if (flow instanceof Flow.Group g) {
+      return "one result per branch ("
+          + String.join(", ", g.branches().stream().map(b -> b.method() + "()").toList())
+          + ")";
+    }
+    return "void";
+  }
+
   private Optional<StepModel> step(Candidate candidate, TypeName inputType, List<Arg> args) {
     ExecutableElement method = candidate.method();
-    long contexts = args.stream().filter(a -> a instanceof Arg.Context).count();
-    if (contexts > 1) {
-      reporter.report(Problem.WORKFLOW_CONTEXT_TWICE, method, method(method));
-      return Optional.empty();
-    }
     TypeMirror returnType = method.getReturnType();
     CallKind kind;
     TypeName value;
