@@ -282,7 +282,11 @@ public final class PolicyValidator {
     Element element = target.element();
     String name = Mirrors.string(m, "value");
     AnnotationValue value = Mirrors.value(m, "value");
-    if (target.self() != null && target.self().getSimpleName().contentEquals(name)) {
+    // Only the step's own @Fallback can name the step "itself". Deeper in a chain, naming the step
+    // closes a cycle (a -> b -> a), which the cycle check below reports with the whole chain.
+    if (chain.isEmpty()
+        && target.self() != null
+        && target.self().getSimpleName().contentEquals(name)) {
       reporter.report(Problem.FALLBACK_SELF, annotated, m, value, name, target.description());
       return null;
     }
