@@ -104,6 +104,11 @@ public enum Problem {
       "policy-not-step",
       "@%s on %s, which is neither a step nor a fallback, so it would never apply",
       "annotate the method with @Step or @Parallel, or move the policy to the step"),
+  POLICY_ON_FALLBACK(
+      "policy-on-fallback",
+      "@%s on %s, a fallback method: the generated code calls a fallback as is, so only its own"
+          + " @Fallback (a chain) applies",
+      "move the policy to the step, or remove it"),
   DURATION_FORMAT(
       "duration",
       "%s = \"%s\" is not a duration",

@@ -396,28 +396,35 @@ public final class WorkflowValidator {
             type, type, "workflow " + type.getSimpleName(), runTypes, args, value, null));
   }
 
-  /** A policy annotation on a method that is neither a step nor a fallback never applies. */
+  /**
+   * A policy annotation on a method that is neither a step nor a fallback never applies; on a
+   * fallback only {@code @Fallback} does.
+   */
   private void checkOrphanPolicies(TypeElement type, List<Candidate> candidates) {
     Set<ExecutableElement> steps = new HashSet<>();
     for (Candidate c : candidates) {
       steps.add(c.method());
     }
     for (ExecutableElement method : ElementFilter.methodsIn(type.getEnclosedElements())) {
-      if (steps.contains(method) || policies.fallbackMethods().contains(method)) {
+      if (steps.contains(method)) {
         continue;
       }
+      boolean fallback = policies.fallbackMethods().contains(method);
       for (String policy :
           List.of(Mirrors.RETRY, Mirrors.TIMEOUT, Mirrors.CACHED, Mirrors.FALLBACK)) {
         Optional<AnnotationMirror> mirror = Mirrors.find(method, policy);
-        if (mirror.isPresent()) {
-          reporter.report(
-              Problem.POLICY_NOT_STEP,
-              method,
-              mirror.get(),
-              null,
-              mirror.get().getAnnotationType().asElement().getSimpleName(),
-              method(method));
+        if (mirror.isEmpty() || (fallback && policy.equals(Mirrors.FALLBACK))) {
+          continue; // a fallback's own @Fallback makes a chain
         }
+        // The writer calls a fallback method directly: @Retry, @Timeout or @Cached on it were
+        // dropped without a word. They are errors now, like a policy on any non-step method.
+        reporter.report(
+            fallback ? Problem.POLICY_ON_FALLBACK : Problem.POLICY_NOT_STEP,
+            method,
+            mirror.get(),
+            null,
+            mirror.get().getAnnotationType().asElement().getSimpleName(),
+            method(method));
       }
     }
   }
