@@ -137,6 +137,10 @@ public enum Problem {
       "retry-max-duration",
       "@Retry(maxDuration = \"%s\") is not greater than delay = \"%s\": no retry could start",
       "make maxDuration longer than the delay, or leave it empty for no budget"),
+  RETRY_ON_EMPTY(
+      "retry-on",
+      "@Retry(retryOn = {}) names no failure type, so no failure would be retried",
+      "list the failures to retry, or use max = 1 for no retry"),
   RETRY_ABORT_ALSO_RETRIED(
       "retry-abort-overlap",
       "@Retry lists %s in both retryOn and abortOn; abortOn wins, so it is never retried",
@@ -195,6 +199,10 @@ public enum Problem {
       "fallback",
       "@Fallback(\"%s\"): %s returns %s, which is not assignable to %s, the result of %s",
       "return the step's type (directly or in a CompletionStage)"),
+  FALLBACK_APPLY_ON_EMPTY(
+      "fallback-apply-on",
+      "@Fallback(applyOn = {}) names no failure type, so %s() would never run",
+      "list the failures it handles, or remove @Fallback"),
   FALLBACK_CYCLE(
       "fallback-cycle",
       "@Fallback chain %s comes back to %s",

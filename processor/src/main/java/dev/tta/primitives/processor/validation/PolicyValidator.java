@@ -135,6 +135,11 @@ public final class PolicyValidator {
     }
     List<TypeMirror> retryOn = classes(m, "retryOn");
     List<TypeMirror> abortOn = classes(m, "abortOn");
+    if (retryOn.isEmpty()) {
+      // The writer emits no .retryOn(...) for an empty list, so the runtime default (Exception)
+      // would silently apply: the opposite of what "retry on nothing" says.
+      reporter.report(Problem.RETRY_ON_EMPTY, element, m, Mirrors.value(m, "retryOn"));
+    }
     for (TypeMirror abort : abortOn) {
       for (TypeMirror retried : retryOn) {
         if (types.isSameType(abort, retried)) {
@@ -321,6 +326,12 @@ public final class PolicyValidator {
     }
     fallbackMethods.add(method);
     List<TypeMirror> applyOn = classes(m, "applyOn");
+    if (applyOn.isEmpty()) {
+      // As with retryOn: an empty list would fall back to the runtime default, Throwable.
+      reporter.report(
+          Problem.FALLBACK_APPLY_ON_EMPTY, annotated, m, Mirrors.value(m, "applyOn"), name);
+      return null;
+    }
     List<TypeMirror> skipOn = classes(m, "skipOn");
     String methodName = method.getSimpleName() + "()";
 
