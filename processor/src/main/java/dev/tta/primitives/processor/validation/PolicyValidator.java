@@ -60,6 +60,8 @@ public final class PolicyValidator {
    * @param dataArgs how each data parameter is filled
    * @param value what it yields ({@code null} for void)
    * @param self the step method, or {@code null} for the class
+   * @param generatedValue the canonical name of the generated type the run yields (the {@code
+   *     Output} record of a parallel last stage), which has no mirror yet; otherwise {@code null}
    */
   public record Target(
       Element element,
@@ -68,7 +70,21 @@ public final class PolicyValidator {
       List<TypeMirror> dataTypes,
       List<Arg> dataArgs,
       TypeMirror value,
-      ExecutableElement self) {}
+      ExecutableElement self,
+      String generatedValue) {
+
+    /** A target that yields a type of the user's source (or nothing). */
+    public Target(
+        Element element,
+        TypeElement owner,
+        String description,
+        List<TypeMirror> dataTypes,
+        List<Arg> dataArgs,
+        TypeMirror value,
+        ExecutableElement self) {
+      this(element, owner, description, dataTypes, dataArgs, value, self, null);
+    }
+  }
 
   /** Methods named by some {@code @Fallback}, so their own policies are not orphans. */
   public Set<ExecutableElement> fallbackMethods() {
@@ -389,7 +405,16 @@ public final class PolicyValidator {
     boolean async = isCompletionStage(returned);
     TypeMirror produced = async ? stageArgument(returned) : returned;
     boolean returnFits;
-    if (target.value() == null) {
+    if (target.generatedValue() != null) {
+      // The run yields a record generated from this very class: in this round it is an error
+      // type (javac resolves it once generated), or the class an earlier build left behind.
+      returnFits =
+          produced.getKind() == TypeKind.ERROR
+              || (produced.getKind() == TypeKind.DECLARED
+                  && ((TypeElement) ((DeclaredType) produced).asElement())
+                      .getQualifiedName()
+                      .contentEquals(target.generatedValue()));
+    } else if (target.value() == null) {
       returnFits = produced.getKind() == TypeKind.VOID || isVoidBox(produced);
     } else {
       returnFits =
@@ -405,7 +430,9 @@ public final class PolicyValidator {
           name,
           methodName,
           returned,
-          target.value() == null ? "void" : target.value(),
+          target.generatedValue() != null
+              ? target.generatedValue()
+              : target.value() == null ? "void" : target.value(),
           target.description());
       return null;
     }

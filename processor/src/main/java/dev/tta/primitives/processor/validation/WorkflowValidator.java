@@ -346,7 +346,13 @@ public final class WorkflowValidator {
               ? TypeName.get(method.getReturnType())
               : single.step().kind() == CallKind.VOID ? TypeName.VOID : single.step().valueType();
     }
-    PolicyModel classPolicies = classPolicies(type, stages, runParamTypes(candidates), inputRecord);
+    PolicyModel classPolicies =
+        classPolicies(
+            type,
+            stages,
+            runParamTypes(candidates),
+            inputRecord,
+            candidates.get(candidates.size() - 1).method());
     checkOrphanPolicies(type, candidates);
     if (reporter.hasErrors()) {
       return Optional.empty();
@@ -377,23 +383,43 @@ public final class WorkflowValidator {
 
   /** Policies on the class wrap the whole run; their methods take the run's parameters. */
   private PolicyModel classPolicies(
-      TypeElement type, List<StageModel> stages, List<TypeMirror> runTypes, RecordModel input) {
+      TypeElement type,
+      List<StageModel> stages,
+      List<TypeMirror> runTypes,
+      RecordModel input,
+      ExecutableElement lastMethod) {
     List<Arg> args = new ArrayList<>();
     for (int i = 0; i < runTypes.size(); i++) {
       args.add(
           input == null ? new Arg.Whole() : new Arg.Component(input.components().get(i).name()));
     }
     StageModel last = stages.get(stages.size() - 1);
+    // The run's output, which a class-level @Fallback must return. It used to be Object for a
+    // for-each or parallel last stage, so any fallback passed and the generated code did not
+    // compile.
     TypeMirror value;
-    if (last instanceof StageModel.Single single) {
+    String generatedValue = null;
+    if (last instanceof StageModel.Single) {
       value = lastValue;
+    } else if (last instanceof StageModel.ForEach) {
+      value =
+          types.getDeclaredType(
+              elements.getTypeElement("java.util.List"), boxedMirror(returnValueType(lastMethod)));
     } else {
-      // A for-each list or a generated Output record: not a type of the user's source yet.
+      // The generated Output record: not a type of the user's source yet.
       value = elements.getTypeElement("java.lang.Object").asType();
+      generatedValue = ((StageModel.Parallel) last).result().name().canonicalName();
     }
     return policies.read(
         new PolicyValidator.Target(
-            type, type, "workflow " + type.getSimpleName(), runTypes, args, value, null));
+            type,
+            type,
+            "workflow " + type.getSimpleName(),
+            runTypes,
+            args,
+            value,
+            null,
+            generatedValue));
   }
 
   /**
