@@ -111,12 +111,10 @@ public enum Problem {
       "move the policy to the step, or remove it"),
   DURATION_FORMAT(
       "duration",
-      "%s = \"%s\" is not a duration",
+      "%s is not a duration",
       "write e.g. \"250ms\", \"30s\", \"5m\", \"1h\", \"2d\" or ISO-8601 like \"PT1M30S\""),
-  DURATION_NOT_POSITIVE(
-      "duration", "%s = \"%s\" must be greater than zero", "give a positive duration"),
-  DURATION_NEGATIVE(
-      "duration", "%s = \"%s\" must not be negative", "give a duration of zero or more"),
+  DURATION_NOT_POSITIVE("duration", "%s must be greater than zero", "give a positive duration"),
+  DURATION_NEGATIVE("duration", "%s must not be negative", "give a duration of zero or more"),
   RETRY_MAX(
       "retry-max",
       "@Retry(max = %d): max counts attempts including the first call and must be >= 1",
@@ -128,7 +126,7 @@ public enum Problem {
   RETRY_JITTER(
       "retry-jitter",
       "@Retry(jitter = %s) must be between 0.0 and 1.0 (a fraction of the wait)",
-      "use e.g. 0.1 for +/-10%%"),
+      "use e.g. 0.1 for +/-10%"),
   RETRY_MAX_DELAY(
       "retry-max-delay",
       "@Retry(maxDelay = \"%s\") is less than delay = \"%s\"",
@@ -173,7 +171,7 @@ public enum Problem {
       "make it package-private or public"),
   CACHE_KEY_EQUALITY(
       "cache-key-equality",
-      "cache key type %s of %s %s, so equal keys may not hit",
+      "cache key type %s (%s) %s, so equal keys may not hit",
       "use a record, a String, a boxed value or a type that overrides equals and hashCode"),
   FALLBACK_MISSING(
       "fallback", "@Fallback(\"%s\"): no method %s in %s%s", "name a method of the same class"),

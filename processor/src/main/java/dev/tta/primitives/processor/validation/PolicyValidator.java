@@ -124,11 +124,13 @@ public final class PolicyValidator {
     }
     Optional<Duration> maxDelay = duration(element, m, "maxDelay", false);
     if (maxDelay.isPresent() && maxDelay.get().compareTo(delay) < 0) {
+      // With maxDelay left at its default, the delay is what the user wrote too long: point there
+      // rather than at the whole annotation.
       reporter.report(
           Problem.RETRY_MAX_DELAY,
           element,
           m,
-          Mirrors.value(m, "maxDelay"),
+          Mirrors.explicitValue(m, "maxDelay").orElse(Mirrors.value(m, "delay")),
           Mirrors.string(m, "maxDelay"),
           Mirrors.string(m, "delay"));
     }
@@ -156,11 +158,13 @@ public final class PolicyValidator {
       // would silently apply: the opposite of what "retry on nothing" says.
       reporter.report(Problem.RETRY_ON_EMPTY, element, m, Mirrors.value(m, "retryOn"));
     }
-    for (TypeMirror abort : abortOn) {
+    List<? extends AnnotationValue> abortValues = elementsOf(m, "abortOn");
+    for (int i = 0; i < abortOn.size(); i++) {
+      TypeMirror abort = abortOn.get(i);
       for (TypeMirror retried : retryOn) {
         if (types.isSameType(abort, retried)) {
-          reporter.report(
-              Problem.RETRY_ABORT_ALSO_RETRIED, element, m, Mirrors.value(m, "abortOn"), abort);
+          // On the class literal itself, so a long abortOn list shows which one overlaps.
+          reporter.report(Problem.RETRY_ABORT_ALSO_RETRIED, element, m, abortValues.get(i), abort);
         }
       }
     }
@@ -178,7 +182,13 @@ public final class PolicyValidator {
   private PolicyModel.Timeout timeout(Element element, AnnotationMirror m) {
     Optional<Duration> value = duration(element, m, "value", false);
     if (value.isPresent() && value.get().isZero()) {
-      reporter.report(Problem.TIMEOUT_NOT_POSITIVE, element, m, Mirrors.value(m, "value"), "0");
+      // The text as written ("0s", "PT0S"), not a normalised "0" the user never typed.
+      reporter.report(
+          Problem.TIMEOUT_NOT_POSITIVE,
+          element,
+          m,
+          Mirrors.value(m, "value"),
+          Mirrors.string(m, "value"));
     }
     return new PolicyModel.Timeout(
         value.filter(d -> !d.isZero()).orElse(Duration.ofSeconds(1)), Mirrors.bool(m, "interrupt"));
@@ -196,8 +206,9 @@ public final class PolicyValidator {
     }
     String key = Mirrors.string(m, "key");
     if (key.isEmpty()) {
-      for (TypeMirror dataType : target.dataTypes()) {
-        checkKeyEquality(element, m, dataType, "parameter type");
+      // A void step is already an error: a warning about its keys would only add noise.
+      for (int i = 0; target.value() != null && i < target.dataTypes().size(); i++) {
+        checkKeyEquality(element, m, null, target.dataTypes().get(i), dataName(target, i));
       }
       return new PolicyModel.Cache(ttl, maxSize, null, false, List.of());
     }
@@ -237,7 +248,8 @@ public final class PolicyValidator {
       reporter.report(
           Problem.CACHE_KEY_VOID, element, m, keyValue, key, keyMethod.getSimpleName() + "()");
     } else {
-      checkKeyEquality(element, m, keyMethod.getReturnType(), "returned by " + key + "()");
+      checkKeyEquality(
+          element, m, keyValue, keyMethod.getReturnType(), "returned by " + key + "()");
     }
     return new PolicyModel.Cache(
         ttl,
@@ -247,15 +259,29 @@ public final class PolicyValidator {
         List.copyOf(args));
   }
 
+  /** How a warning names data parameter {@code i}: {@code parameter ids of step load()}. */
+  private String dataName(Target target, int i) {
+    if (target.self() == null) {
+      return "input " + (i + 1) + " of " + target.description();
+    }
+    List<String> names = new ArrayList<>();
+    for (VariableElement p : target.self().getParameters()) {
+      if (!isContext(p.asType())) {
+        names.add(p.getSimpleName().toString());
+      }
+    }
+    return "parameter " + names.get(i) + " of " + target.description();
+  }
+
   /** Warns when a key type compares by identity (arrays, classes without equals). */
   private void checkKeyEquality(
-      Element element, AnnotationMirror m, TypeMirror type, String where) {
+      Element element, AnnotationMirror m, AnnotationValue on, TypeMirror type, String where) {
     if (type.getKind() == TypeKind.ARRAY) {
       reporter.report(
           Problem.CACHE_KEY_EQUALITY,
           element,
           m,
-          null,
+          on,
           type,
           where,
           "is an array, which compares by identity");
@@ -291,7 +317,7 @@ public final class PolicyValidator {
           Problem.CACHE_KEY_EQUALITY,
           element,
           m,
-          null,
+          on,
           type,
           where,
           "does not override equals and hashCode");
@@ -568,28 +594,39 @@ public final class PolicyValidator {
       Element element, AnnotationMirror m, String attribute, boolean positive) {
     String text = Mirrors.string(m, attribute);
     AnnotationValue value = Mirrors.value(m, attribute);
-    String label = "@" + m.getAnnotationType().asElement().getSimpleName() + "(" + attribute;
+    // As the user wrote it: @Retry(delay = "10 parsecs"), @Timeout("-").
+    String label =
+        "@"
+            + m.getAnnotationType().asElement().getSimpleName()
+            + "("
+            + (attribute.equals("value") ? "" : attribute + " = ")
+            + "\""
+            + text
+            + "\")";
     Optional<Duration> parsed = Durations.parse(text);
     if (parsed.isEmpty()) {
-      reporter.report(Problem.DURATION_FORMAT, element, m, value, label + ")", text);
+      reporter.report(Problem.DURATION_FORMAT, element, m, value, label);
       return Optional.empty();
     }
     if (parsed.get().isNegative()) {
-      reporter.report(Problem.DURATION_NEGATIVE, element, m, value, label + ")", text);
+      reporter.report(Problem.DURATION_NEGATIVE, element, m, value, label);
       return Optional.empty();
     }
     if (positive && parsed.get().isZero()) {
-      reporter.report(Problem.DURATION_NOT_POSITIVE, element, m, value, label + ")", text);
+      reporter.report(Problem.DURATION_NOT_POSITIVE, element, m, value, label);
       return Optional.empty();
     }
     return parsed;
   }
 
   @SuppressWarnings("unchecked") // annotation arrays are lists of AnnotationValue
+  private static List<? extends AnnotationValue> elementsOf(AnnotationMirror m, String attribute) {
+    return (List<? extends AnnotationValue>) Mirrors.value(m, attribute).getValue();
+  }
+
   private static List<TypeMirror> classes(AnnotationMirror m, String attribute) {
     List<TypeMirror> result = new ArrayList<>();
-    for (AnnotationValue v :
-        (List<? extends AnnotationValue>) Mirrors.value(m, attribute).getValue()) {
+    for (AnnotationValue v : elementsOf(m, attribute)) {
       result.add((TypeMirror) v.getValue());
     }
     return result;
