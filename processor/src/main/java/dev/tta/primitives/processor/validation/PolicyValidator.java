@@ -337,6 +337,14 @@ public final class PolicyValidator {
       reporter.report(Problem.FALLBACK_SELF, annotated, m, value, name, target.description());
       return null;
     }
+    // Every method of that name is meant as a fallback, even when the lookup fails below (private,
+    // overloaded): otherwise its own @Fallback got a second, false "neither a step nor a
+    // fallback" error on top of the real one.
+    for (ExecutableElement candidate : methods(target.owner())) {
+      if (candidate.getSimpleName().contentEquals(name)) {
+        fallbackMethods.add(candidate);
+      }
+    }
     Optional<ExecutableElement> found =
         uniqueMethod(
             target,
