@@ -243,7 +243,7 @@ public final class PolicyValidator {
           key,
           keyMethod.getSimpleName() + "()",
           target.description(),
-          target.dataTypes());
+          typeList(target.dataTypes()));
     } else if (keyMethod.getReturnType().getKind() == TypeKind.VOID) {
       reporter.report(
           Problem.CACHE_KEY_VOID, element, m, keyValue, key, keyMethod.getSimpleName() + "()");
@@ -257,6 +257,15 @@ public final class PolicyValidator {
         keyMethod.getSimpleName().toString(),
         keyMethod.getModifiers().contains(Modifier.STATIC),
         List.copyOf(args));
+  }
+
+  /** {@code java.lang.String, int}: inside the message's parentheses, without List's brackets. */
+  private static String typeList(List<TypeMirror> types) {
+    List<String> names = new ArrayList<>();
+    for (TypeMirror type : types) {
+      names.add(type.toString());
+    }
+    return String.join(", ", names);
   }
 
   /** How a warning names data parameter {@code i}: {@code parameter ids of step load()}. */
@@ -415,7 +424,7 @@ public final class PolicyValidator {
           name,
           methodName,
           target.description(),
-          target.dataTypes());
+          typeList(target.dataTypes()));
       return null;
     }
     if (causeType != null) {
