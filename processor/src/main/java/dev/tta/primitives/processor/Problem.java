@@ -104,14 +104,17 @@ public enum Problem {
       "policy-not-step",
       "@%s on %s, which is neither a step nor a fallback, so it would never apply",
       "annotate the method with @Step or @Parallel, or move the policy to the step"),
+  POLICY_ON_FALLBACK(
+      "policy-on-fallback",
+      "@%s on %s, a fallback method: the generated code calls a fallback as is, so only its own"
+          + " @Fallback (a chain) applies",
+      "move the policy to the step, or remove it"),
   DURATION_FORMAT(
       "duration",
-      "%s = \"%s\" is not a duration",
+      "%s is not a duration",
       "write e.g. \"250ms\", \"30s\", \"5m\", \"1h\", \"2d\" or ISO-8601 like \"PT1M30S\""),
-  DURATION_NOT_POSITIVE(
-      "duration", "%s = \"%s\" must be greater than zero", "give a positive duration"),
-  DURATION_NEGATIVE(
-      "duration", "%s = \"%s\" must not be negative", "give a duration of zero or more"),
+  DURATION_NOT_POSITIVE("duration", "%s must be greater than zero", "give a positive duration"),
+  DURATION_NEGATIVE("duration", "%s must not be negative", "give a duration of zero or more"),
   RETRY_MAX(
       "retry-max",
       "@Retry(max = %d): max counts attempts including the first call and must be >= 1",
@@ -123,7 +126,7 @@ public enum Problem {
   RETRY_JITTER(
       "retry-jitter",
       "@Retry(jitter = %s) must be between 0.0 and 1.0 (a fraction of the wait)",
-      "use e.g. 0.1 for +/-10%%"),
+      "use e.g. 0.1 for +/-10%"),
   RETRY_MAX_DELAY(
       "retry-max-delay",
       "@Retry(maxDelay = \"%s\") is less than delay = \"%s\"",
@@ -132,6 +135,10 @@ public enum Problem {
       "retry-max-duration",
       "@Retry(maxDuration = \"%s\") is not greater than delay = \"%s\": no retry could start",
       "make maxDuration longer than the delay, or leave it empty for no budget"),
+  RETRY_ON_EMPTY(
+      "retry-on",
+      "@Retry(retryOn = {}) names no failure type, so no failure would be retried",
+      "list the failures to retry, or use max = 1 for no retry"),
   RETRY_ABORT_ALSO_RETRIED(
       "retry-abort-overlap",
       "@Retry lists %s in both retryOn and abortOn; abortOn wins, so it is never retried",
@@ -164,7 +171,7 @@ public enum Problem {
       "make it package-private or public"),
   CACHE_KEY_EQUALITY(
       "cache-key-equality",
-      "cache key type %s of %s %s, so equal keys may not hit",
+      "cache key type %s (%s) %s, so equal keys may not hit",
       "use a record, a String, a boxed value or a type that overrides equals and hashCode"),
   FALLBACK_MISSING(
       "fallback", "@Fallback(\"%s\"): no method %s in %s%s", "name a method of the same class"),
@@ -190,6 +197,10 @@ public enum Problem {
       "fallback",
       "@Fallback(\"%s\"): %s returns %s, which is not assignable to %s, the result of %s",
       "return the step's type (directly or in a CompletionStage)"),
+  FALLBACK_APPLY_ON_EMPTY(
+      "fallback-apply-on",
+      "@Fallback(applyOn = {}) names no failure type, so %s() would never run",
+      "list the failures it handles, or remove @Fallback"),
   FALLBACK_CYCLE(
       "fallback-cycle",
       "@Fallback chain %s comes back to %s",

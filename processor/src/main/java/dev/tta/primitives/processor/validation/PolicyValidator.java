@@ -60,6 +60,8 @@ public final class PolicyValidator {
    * @param dataArgs how each data parameter is filled
    * @param value what it yields ({@code null} for void)
    * @param self the step method, or {@code null} for the class
+   * @param generatedValue the canonical name of the generated type the run yields (the {@code
+   *     Output} record of a parallel last stage), which has no mirror yet; otherwise {@code null}
    */
   public record Target(
       Element element,
@@ -68,7 +70,21 @@ public final class PolicyValidator {
       List<TypeMirror> dataTypes,
       List<Arg> dataArgs,
       TypeMirror value,
-      ExecutableElement self) {}
+      ExecutableElement self,
+      String generatedValue) {
+
+    /** A target that yields a type of the user's source (or nothing). */
+    public Target(
+        Element element,
+        TypeElement owner,
+        String description,
+        List<TypeMirror> dataTypes,
+        List<Arg> dataArgs,
+        TypeMirror value,
+        ExecutableElement self) {
+      this(element, owner, description, dataTypes, dataArgs, value, self, null);
+    }
+  }
 
   /** Methods named by some {@code @Fallback}, so their own policies are not orphans. */
   public Set<ExecutableElement> fallbackMethods() {
@@ -108,11 +124,13 @@ public final class PolicyValidator {
     }
     Optional<Duration> maxDelay = duration(element, m, "maxDelay", false);
     if (maxDelay.isPresent() && maxDelay.get().compareTo(delay) < 0) {
+      // With maxDelay left at its default, the delay is what the user wrote too long: point there
+      // rather than at the whole annotation.
       reporter.report(
           Problem.RETRY_MAX_DELAY,
           element,
           m,
-          Mirrors.value(m, "maxDelay"),
+          Mirrors.explicitValue(m, "maxDelay").orElse(Mirrors.value(m, "delay")),
           Mirrors.string(m, "maxDelay"),
           Mirrors.string(m, "delay"));
     }
@@ -135,11 +153,18 @@ public final class PolicyValidator {
     }
     List<TypeMirror> retryOn = classes(m, "retryOn");
     List<TypeMirror> abortOn = classes(m, "abortOn");
-    for (TypeMirror abort : abortOn) {
+    if (retryOn.isEmpty()) {
+      // The writer emits no .retryOn(...) for an empty list, so the runtime default (Exception)
+      // would silently apply: the opposite of what "retry on nothing" says.
+      reporter.report(Problem.RETRY_ON_EMPTY, element, m, Mirrors.value(m, "retryOn"));
+    }
+    List<? extends AnnotationValue> abortValues = elementsOf(m, "abortOn");
+    for (int i = 0; i < abortOn.size(); i++) {
+      TypeMirror abort = abortOn.get(i);
       for (TypeMirror retried : retryOn) {
         if (types.isSameType(abort, retried)) {
-          reporter.report(
-              Problem.RETRY_ABORT_ALSO_RETRIED, element, m, Mirrors.value(m, "abortOn"), abort);
+          // On the class literal itself, so a long abortOn list shows which one overlaps.
+          reporter.report(Problem.RETRY_ABORT_ALSO_RETRIED, element, m, abortValues.get(i), abort);
         }
       }
     }
@@ -157,7 +182,13 @@ public final class PolicyValidator {
   private PolicyModel.Timeout timeout(Element element, AnnotationMirror m) {
     Optional<Duration> value = duration(element, m, "value", false);
     if (value.isPresent() && value.get().isZero()) {
-      reporter.report(Problem.TIMEOUT_NOT_POSITIVE, element, m, Mirrors.value(m, "value"), "0");
+      // The text as written ("0s", "PT0S"), not a normalised "0" the user never typed.
+      reporter.report(
+          Problem.TIMEOUT_NOT_POSITIVE,
+          element,
+          m,
+          Mirrors.value(m, "value"),
+          Mirrors.string(m, "value"));
     }
     return new PolicyModel.Timeout(
         value.filter(d -> !d.isZero()).orElse(Duration.ofSeconds(1)), Mirrors.bool(m, "interrupt"));
@@ -175,8 +206,9 @@ public final class PolicyValidator {
     }
     String key = Mirrors.string(m, "key");
     if (key.isEmpty()) {
-      for (TypeMirror dataType : target.dataTypes()) {
-        checkKeyEquality(element, m, dataType, "parameter type");
+      // A void step is already an error: a warning about its keys would only add noise.
+      for (int i = 0; target.value() != null && i < target.dataTypes().size(); i++) {
+        checkKeyEquality(element, m, null, target.dataTypes().get(i), dataName(target, i));
       }
       return new PolicyModel.Cache(ttl, maxSize, null, false, List.of());
     }
@@ -211,12 +243,13 @@ public final class PolicyValidator {
           key,
           keyMethod.getSimpleName() + "()",
           target.description(),
-          target.dataTypes());
+          typeList(target.dataTypes()));
     } else if (keyMethod.getReturnType().getKind() == TypeKind.VOID) {
       reporter.report(
           Problem.CACHE_KEY_VOID, element, m, keyValue, key, keyMethod.getSimpleName() + "()");
     } else {
-      checkKeyEquality(element, m, keyMethod.getReturnType(), "returned by " + key + "()");
+      checkKeyEquality(
+          element, m, keyValue, keyMethod.getReturnType(), "returned by " + key + "()");
     }
     return new PolicyModel.Cache(
         ttl,
@@ -226,15 +259,38 @@ public final class PolicyValidator {
         List.copyOf(args));
   }
 
+  /** {@code java.lang.String, int}: inside the message's parentheses, without List's brackets. */
+  private static String typeList(List<TypeMirror> types) {
+    List<String> names = new ArrayList<>();
+    for (TypeMirror type : types) {
+      names.add(type.toString());
+    }
+    return String.join(", ", names);
+  }
+
+  /** How a warning names data parameter {@code i}: {@code parameter ids of step load()}. */
+  private String dataName(Target target, int i) {
+    if (target.self() == null) {
+      return "input " + (i + 1) + " of " + target.description();
+    }
+    List<String> names = new ArrayList<>();
+    for (VariableElement p : target.self().getParameters()) {
+      if (!isContext(p.asType())) {
+        names.add(p.getSimpleName().toString());
+      }
+    }
+    return "parameter " + names.get(i) + " of " + target.description();
+  }
+
   /** Warns when a key type compares by identity (arrays, classes without equals). */
   private void checkKeyEquality(
-      Element element, AnnotationMirror m, TypeMirror type, String where) {
+      Element element, AnnotationMirror m, AnnotationValue on, TypeMirror type, String where) {
     if (type.getKind() == TypeKind.ARRAY) {
       reporter.report(
           Problem.CACHE_KEY_EQUALITY,
           element,
           m,
-          null,
+          on,
           type,
           where,
           "is an array, which compares by identity");
@@ -270,7 +326,7 @@ public final class PolicyValidator {
           Problem.CACHE_KEY_EQUALITY,
           element,
           m,
-          null,
+          on,
           type,
           where,
           "does not override equals and hashCode");
@@ -282,9 +338,21 @@ public final class PolicyValidator {
     Element element = target.element();
     String name = Mirrors.string(m, "value");
     AnnotationValue value = Mirrors.value(m, "value");
-    if (target.self() != null && target.self().getSimpleName().contentEquals(name)) {
+    // Only the step's own @Fallback can name the step "itself". Deeper in a chain, naming the step
+    // closes a cycle (a -> b -> a), which the cycle check below reports with the whole chain.
+    if (chain.isEmpty()
+        && target.self() != null
+        && target.self().getSimpleName().contentEquals(name)) {
       reporter.report(Problem.FALLBACK_SELF, annotated, m, value, name, target.description());
       return null;
+    }
+    // Every method of that name is meant as a fallback, even when the lookup fails below (private,
+    // overloaded): otherwise its own @Fallback got a second, false "neither a step nor a
+    // fallback" error on top of the real one.
+    for (ExecutableElement candidate : methods(target.owner())) {
+      if (candidate.getSimpleName().contentEquals(name)) {
+        fallbackMethods.add(candidate);
+      }
     }
     Optional<ExecutableElement> found =
         uniqueMethod(
@@ -317,6 +385,12 @@ public final class PolicyValidator {
     }
     fallbackMethods.add(method);
     List<TypeMirror> applyOn = classes(m, "applyOn");
+    if (applyOn.isEmpty()) {
+      // As with retryOn: an empty list would fall back to the runtime default, Throwable.
+      reporter.report(
+          Problem.FALLBACK_APPLY_ON_EMPTY, annotated, m, Mirrors.value(m, "applyOn"), name);
+      return null;
+    }
     List<TypeMirror> skipOn = classes(m, "skipOn");
     String methodName = method.getSimpleName() + "()";
 
@@ -350,7 +424,7 @@ public final class PolicyValidator {
           name,
           methodName,
           target.description(),
-          target.dataTypes());
+          typeList(target.dataTypes()));
       return null;
     }
     if (causeType != null) {
@@ -374,7 +448,16 @@ public final class PolicyValidator {
     boolean async = isCompletionStage(returned);
     TypeMirror produced = async ? stageArgument(returned) : returned;
     boolean returnFits;
-    if (target.value() == null) {
+    if (target.generatedValue() != null) {
+      // The run yields a record generated from this very class: in this round it is an error
+      // type (javac resolves it once generated), or the class an earlier build left behind.
+      returnFits =
+          produced.getKind() == TypeKind.ERROR
+              || (produced.getKind() == TypeKind.DECLARED
+                  && ((TypeElement) ((DeclaredType) produced).asElement())
+                      .getQualifiedName()
+                      .contentEquals(target.generatedValue()));
+    } else if (target.value() == null) {
       returnFits = produced.getKind() == TypeKind.VOID || isVoidBox(produced);
     } else {
       returnFits =
@@ -390,7 +473,9 @@ public final class PolicyValidator {
           name,
           methodName,
           returned,
-          target.value() == null ? "void" : target.value(),
+          target.generatedValue() != null
+              ? target.generatedValue()
+              : target.value() == null ? "void" : target.value(),
           target.description());
       return null;
     }
@@ -526,28 +611,39 @@ public final class PolicyValidator {
       Element element, AnnotationMirror m, String attribute, boolean positive) {
     String text = Mirrors.string(m, attribute);
     AnnotationValue value = Mirrors.value(m, attribute);
-    String label = "@" + m.getAnnotationType().asElement().getSimpleName() + "(" + attribute;
+    // As the user wrote it: @Retry(delay = "10 parsecs"), @Timeout("-").
+    String label =
+        "@"
+            + m.getAnnotationType().asElement().getSimpleName()
+            + "("
+            + (attribute.equals("value") ? "" : attribute + " = ")
+            + "\""
+            + text
+            + "\")";
     Optional<Duration> parsed = Durations.parse(text);
     if (parsed.isEmpty()) {
-      reporter.report(Problem.DURATION_FORMAT, element, m, value, label + ")", text);
+      reporter.report(Problem.DURATION_FORMAT, element, m, value, label);
       return Optional.empty();
     }
     if (parsed.get().isNegative()) {
-      reporter.report(Problem.DURATION_NEGATIVE, element, m, value, label + ")", text);
+      reporter.report(Problem.DURATION_NEGATIVE, element, m, value, label);
       return Optional.empty();
     }
     if (positive && parsed.get().isZero()) {
-      reporter.report(Problem.DURATION_NOT_POSITIVE, element, m, value, label + ")", text);
+      reporter.report(Problem.DURATION_NOT_POSITIVE, element, m, value, label);
       return Optional.empty();
     }
     return parsed;
   }
 
   @SuppressWarnings("unchecked") // annotation arrays are lists of AnnotationValue
+  private static List<? extends AnnotationValue> elementsOf(AnnotationMirror m, String attribute) {
+    return (List<? extends AnnotationValue>) Mirrors.value(m, attribute).getValue();
+  }
+
   private static List<TypeMirror> classes(AnnotationMirror m, String attribute) {
     List<TypeMirror> result = new ArrayList<>();
-    for (AnnotationValue v :
-        (List<? extends AnnotationValue>) Mirrors.value(m, attribute).getValue()) {
+    for (AnnotationValue v : elementsOf(m, attribute)) {
       result.add((TypeMirror) v.getValue());
     }
     return result;

@@ -368,7 +368,13 @@ public final class WorkflowValidator {
               ? TypeName.get(method.getReturnType())
               : single.step().kind() == CallKind.VOID ? TypeName.VOID : single.step().valueType();
     }
-    PolicyModel classPolicies = classPolicies(type, stages, runParamTypes(candidates), inputRecord);
+    PolicyModel classPolicies =
+        classPolicies(
+            type,
+            stages,
+            runParamTypes(candidates),
+            inputRecord,
+            candidates.get(candidates.size() - 1).method());
     checkOrphanPolicies(type, candidates);
     if (reporter.hasErrors()) {
       return Optional.empty();
@@ -399,47 +405,74 @@ public final class WorkflowValidator {
 
   /** Policies on the class wrap the whole run; their methods take the run's parameters. */
   private PolicyModel classPolicies(
-      TypeElement type, List<StageModel> stages, List<TypeMirror> runTypes, RecordModel input) {
+      TypeElement type,
+      List<StageModel> stages,
+      List<TypeMirror> runTypes,
+      RecordModel input,
+      ExecutableElement lastMethod) {
     List<Arg> args = new ArrayList<>();
     for (int i = 0; i < runTypes.size(); i++) {
       args.add(
           input == null ? new Arg.Whole() : new Arg.Component(input.components().get(i).name()));
     }
     StageModel last = stages.get(stages.size() - 1);
+    // The run's output, which a class-level @Fallback must return. It used to be Object for a
+    // for-each or parallel last stage, so any fallback passed and the generated code did not
+    // compile.
     TypeMirror value;
-    if (last instanceof StageModel.Single single) {
+    String generatedValue = null;
+    if (last instanceof StageModel.Single) {
       value = lastValue;
+    } else if (last instanceof StageModel.ForEach) {
+      value =
+          types.getDeclaredType(
+              elements.getTypeElement("java.util.List"), boxedMirror(returnValueType(lastMethod)));
     } else {
-      // A for-each list or a generated Output record: not a type of the user's source yet.
+      // The generated Output record: not a type of the user's source yet.
       value = elements.getTypeElement("java.lang.Object").asType();
+      generatedValue = ((StageModel.Parallel) last).result().name().canonicalName();
     }
     return policies.read(
         new PolicyValidator.Target(
-            type, type, "workflow " + type.getSimpleName(), runTypes, args, value, null));
+            type,
+            type,
+            "workflow " + type.getSimpleName(),
+            runTypes,
+            args,
+            value,
+            null,
+            generatedValue));
   }
 
-  /** A policy annotation on a method that is neither a step nor a fallback never applies. */
+  /**
+   * A policy annotation on a method that is neither a step nor a fallback never applies; on a
+   * fallback only {@code @Fallback} does.
+   */
   private void checkOrphanPolicies(TypeElement type, List<Candidate> candidates) {
     Set<ExecutableElement> steps = new HashSet<>();
     for (Candidate c : candidates) {
       steps.add(c.method());
     }
     for (ExecutableElement method : ElementFilter.methodsIn(type.getEnclosedElements())) {
-      if (steps.contains(method) || policies.fallbackMethods().contains(method)) {
+      if (steps.contains(method)) {
         continue;
       }
+      boolean fallback = policies.fallbackMethods().contains(method);
       for (String policy :
           List.of(Mirrors.RETRY, Mirrors.TIMEOUT, Mirrors.CACHED, Mirrors.FALLBACK)) {
         Optional<AnnotationMirror> mirror = Mirrors.find(method, policy);
-        if (mirror.isPresent()) {
-          reporter.report(
-              Problem.POLICY_NOT_STEP,
-              method,
-              mirror.get(),
-              null,
-              mirror.get().getAnnotationType().asElement().getSimpleName(),
-              method(method));
+        if (mirror.isEmpty() || (fallback && policy.equals(Mirrors.FALLBACK))) {
+          continue; // a fallback's own @Fallback makes a chain
         }
+        // The writer calls a fallback method directly: @Retry, @Timeout or @Cached on it were
+        // dropped without a word. They are errors now, like a policy on any non-step method.
+        reporter.report(
+            fallback ? Problem.POLICY_ON_FALLBACK : Problem.POLICY_NOT_STEP,
+            method,
+            mirror.get(),
+            null,
+            mirror.get().getAnnotationType().asElement().getSimpleName(),
+            method(method));
       }
     }
   }
