@@ -1,6 +1,7 @@
 package dev.tta.primitives.examples;
 
 import dev.tta.primitives.WorkflowException;
+import dev.tta.primitives.examples.servers.ServersCommand;
 import dev.tta.primitives.examples.validation.ValidateCommand;
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -59,6 +60,8 @@ public final class Main {
       switch (args.get(0)) {
         case "validate":
           return ValidateCommand.run(rest, out);
+        case "servers":
+          return ServersCommand.run(rest, out);
         case "digests":
           FileDigests.main(rest.toArray(String[]::new));
           return 0;
@@ -73,6 +76,10 @@ public final class Main {
     } catch (IllegalArgumentException e) {
       err.println(e.getMessage());
       err.println(USAGE);
+      return 2;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      err.println("interrupted");
       return 2;
     }
   }

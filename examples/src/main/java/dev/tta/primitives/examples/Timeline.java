@@ -1,6 +1,7 @@
 package dev.tta.primitives.examples;
 
 import dev.tta.primitives.WorkflowContext;
+import dev.tta.primitives.WorkflowException;
 import dev.tta.primitives.WorkflowListener;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -67,7 +68,7 @@ public final class Timeline implements WorkflowListener {
 
   @Override
   public void onWorkflowFailure(WorkflowContext context, Throwable failure, Duration elapsed) {
-    log(context.workflowName() + " FAILED after " + millis(elapsed) + ": " + failure.getMessage());
+    log(context.workflowName() + " FAILED after " + millis(elapsed) + ": " + describe(failure));
   }
 
   @Override
@@ -90,7 +91,7 @@ public final class Timeline implements WorkflowListener {
             + millis(elapsed)
             + progress(step, elapsed, Outcome.FAILED)
             + ": "
-            + failure.getMessage());
+            + describe(failure));
   }
 
   /** Records the span and says how many calls of the step are done and still running. */
@@ -106,7 +107,14 @@ public final class Timeline implements WorkflowListener {
   public synchronized void onRetry(
       WorkflowContext context, String step, int nextAttempt, Throwable failure, Duration delay) {
     retries++;
-    log(step + " retry: attempt " + nextAttempt + " in " + millis(delay) + " after " + failure);
+    log(
+        step
+            + " retry: attempt "
+            + nextAttempt
+            + " in "
+            + millis(delay)
+            + " after "
+            + describe(failure));
   }
 
   @Override
@@ -118,7 +126,7 @@ public final class Timeline implements WorkflowListener {
   @Override
   public synchronized void onFallback(WorkflowContext context, String step, Throwable cause) {
     fallbacks++;
-    log(step + " falls back after " + cause);
+    log(step + " falls back after " + describe(cause));
   }
 
   @Override
@@ -156,6 +164,16 @@ public final class Timeline implements WorkflowListener {
    */
   public synchronized int fallbacks() {
     return fallbacks;
+  }
+
+  /** The step's own failure, without the {@code WorkflowException} that names the step. */
+  private static String describe(Throwable failure) {
+    if (failure instanceof WorkflowException && failure.getCause() != null) {
+      return describe(failure.getCause());
+    }
+    String message = failure.getMessage();
+    String type = failure.getClass().getSimpleName();
+    return message == null ? type : type + ": " + message;
   }
 
   private static String millis(Duration d) {
