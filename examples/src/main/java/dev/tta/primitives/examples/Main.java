@@ -1,6 +1,7 @@
 package dev.tta.primitives.examples;
 
 import dev.tta.primitives.WorkflowException;
+import dev.tta.primitives.examples.evaluation.EvaluateCommand;
 import dev.tta.primitives.examples.servers.ServersCommand;
 import dev.tta.primitives.examples.validation.ValidateCommand;
 import java.io.PrintStream;
@@ -62,6 +63,8 @@ public final class Main {
           return ValidateCommand.run(rest, out);
         case "servers":
           return ServersCommand.run(rest, out);
+        case "evaluate":
+          return EvaluateCommand.run(rest, out);
         case "digests":
           FileDigests.main(rest.toArray(String[]::new));
           return 0;

@@ -12,24 +12,20 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Prints live progress of a run (workflow and steps started and finished, retries, timeouts,
- * fallbacks, cache hits) and, at the end, a per-step timeline: one bar per step call on a shared
- * time axis, so parallel steps show as overlapping bars. A step that runs once per element (a
- * for-each) gets one numbered bar per element.
+ * Prints live progress of workflow runs (runs and steps started and finished, retries, timeouts,
+ * fallbacks) and, at the end, a per-step timeline: one bar per step call on a shared time axis, so
+ * parallel steps show as overlapping bars. A step that runs once per element (a for-each) gets one
+ * numbered bar per element; when several runs were watched, each bar names its run.
  */
 public final class Timeline implements WorkflowListener {
 
   private static final int WIDTH = 50;
 
-  private enum Outcome {
-    DONE,
-    FAILED
-  }
-
-  private record Span(String step, long startNanos, long endNanos, Outcome outcome) {}
+  private record Span(int run, String step, long startNanos, long endNanos, boolean failed) {}
 
   private final PrintStream out;
   private final long origin = System.nanoTime();
+  private final Map<String, Integer> runs = new HashMap<>();
   private final List<Span> spans = new ArrayList<>();
   private final Map<String, Integer> running = new HashMap<>();
   private final Map<String, Integer> finished = new HashMap<>();
@@ -56,8 +52,14 @@ public final class Timeline implements WorkflowListener {
     out.printf("[%8.1f ms] %s%n", now() / 1e6, message);
   }
 
+  /** The run's number, from 1, in the order runs started. */
+  private int run(WorkflowContext context) {
+    return runs.computeIfAbsent(context.workflowId(), id -> runs.size() + 1);
+  }
+
   @Override
-  public void onWorkflowStart(WorkflowContext context) {
+  public synchronized void onWorkflowStart(WorkflowContext context) {
+    run(context);
     log(context.workflowName() + " started");
   }
 
@@ -73,13 +75,13 @@ public final class Timeline implements WorkflowListener {
 
   @Override
   public synchronized void onStepStart(WorkflowContext context, String step) {
-    int now = running.merge(step, 1, Integer::sum);
+    int now = running.merge(context.workflowId() + '/' + step, 1, Integer::sum);
     log(step + " started" + (now > 1 ? " (" + now + " running)" : ""));
   }
 
   @Override
   public synchronized void onStepSuccess(WorkflowContext context, String step, Duration elapsed) {
-    log(step + " done in " + millis(elapsed) + progress(step, elapsed, Outcome.DONE));
+    log(step + " done in " + millis(elapsed) + progress(context, step, elapsed, false));
   }
 
   @Override
@@ -89,17 +91,18 @@ public final class Timeline implements WorkflowListener {
         step
             + " FAILED after "
             + millis(elapsed)
-            + progress(step, elapsed, Outcome.FAILED)
+            + progress(context, step, elapsed, true)
             + ": "
             + describe(failure));
   }
 
-  /** Records the span and says how many calls of the step are done and still running. */
-  private String progress(String step, Duration elapsed, Outcome outcome) {
+  /** Records the span; says how many calls of the step in this run are done and running. */
+  private String progress(WorkflowContext context, String step, Duration elapsed, boolean failed) {
     long end = now();
-    spans.add(new Span(step, end - elapsed.toNanos(), end, outcome));
-    int left = running.merge(step, -1, Integer::sum);
-    int done = finished.merge(step, 1, Integer::sum);
+    spans.add(new Span(run(context), step, end - elapsed.toNanos(), end, failed));
+    String key = context.workflowId() + '/' + step;
+    int left = running.merge(key, -1, Integer::sum);
+    int done = finished.merge(key, 1, Integer::sum);
     return done > 1 || left > 0 ? " [" + done + " done, " + left + " running]" : "";
   }
 
@@ -182,7 +185,7 @@ public final class Timeline implements WorkflowListener {
 
   /**
    * Prints one bar per finished step call on a shared time axis, in start order, and a line of
-   * event counts. Steps that ran more than once are numbered in start order.
+   * event counts. A step called more than once in a run is numbered in start order.
    */
   public synchronized void print() {
     if (spans.isEmpty()) {
@@ -190,15 +193,17 @@ public final class Timeline implements WorkflowListener {
     }
     List<Span> ordered = new ArrayList<>(spans);
     ordered.sort(Comparator.comparingLong(Span::startNanos));
-    Map<String, Long> calls = new HashMap<>();
+    Map<String, Integer> calls = new HashMap<>();
     for (Span s : ordered) {
-      calls.merge(s.step(), 1L, Long::sum);
+      calls.merge(s.run() + "/" + s.step(), 1, Integer::sum);
     }
     Map<String, Integer> numbers = new HashMap<>();
     List<String> labels = new ArrayList<>();
     for (Span s : ordered) {
-      int n = numbers.merge(s.step(), 1, Integer::sum);
-      labels.add(calls.get(s.step()) > 1 ? s.step() + " #" + n : s.step());
+      String key = s.run() + "/" + s.step();
+      int n = numbers.merge(key, 1, Integer::sum);
+      String label = calls.get(key) > 1 ? s.step() + " #" + n : s.step();
+      labels.add(runs.size() > 1 ? "run " + s.run() + " " + label : label);
     }
     int labelWidth = labels.stream().mapToInt(String::length).max().orElse(4);
     long first = ordered.get(0).startNanos();
@@ -219,7 +224,7 @@ public final class Timeline implements WorkflowListener {
           " ".repeat(WIDTH - to),
           (span.startNanos() - first) / 1e6,
           (span.endNanos() - first) / 1e6,
-          span.outcome() == Outcome.FAILED ? "  FAILED" : "");
+          span.failed() ? "  FAILED" : "");
     }
     out.printf(
         "  retries %d, timeouts %d, fallbacks %d, cache hits %d, cache misses %d%n",

@@ -149,7 +149,12 @@ public class PackageValidation {
             d.getKind() == Diagnostic.Kind.ERROR ? Severity.ERROR : Severity.WARNING;
         String file = d.getSource() == null ? "" : nameOf(sources, Path.of(d.getSource().toUri()));
         int line = d.getLineNumber() == Diagnostic.NOPOS ? 0 : (int) d.getLineNumber();
-        String message = d.getMessage(Locale.ROOT).lines().findFirst().orElse("");
+        String message =
+            d.getMessage(Locale.ROOT)
+                .lines()
+                .map(String::strip)
+                .filter(l -> !l.isEmpty())
+                .collect(Collectors.joining("; "));
         String rule = severity == Severity.ERROR ? "compile:error" : "compile:warning";
         findings.add(new Finding(file, line, severity, rule, message));
       }
