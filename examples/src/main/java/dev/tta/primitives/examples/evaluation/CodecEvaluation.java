@@ -56,13 +56,15 @@ public class CodecEvaluation {
   /** The corpus stops growing at this size. */
   public static final long MAX_CORPUS_BYTES = 8 << 20;
 
-  /** A measurement whose slowest repetition is this far above the median is noisy. */
+  /**
+   * A measurement whose samples' interquartile range exceeds this fraction of the median is noisy.
+   */
   public static final double MAX_SPREAD = 0.5;
 
-  private static final int WARM_UP_ROUNDS = 2;
-  private static final int MIN_REPETITIONS = 5;
-  private static final int MAX_REPETITIONS = 25;
-  private static final long TARGET_CPU_NANOS = 150_000_000L;
+  private static final int MIN_SAMPLES = 5;
+  private static final int MAX_SAMPLES = 25;
+  private static final long MIN_SAMPLE_NANOS = 10_000_000L;
+  private static final long TARGET_CPU_NANOS = 100_000_000L;
 
   private final List<Codec> candidates;
 
@@ -141,8 +143,8 @@ public class CodecEvaluation {
 
   /**
    * Measures one setting: compresses the corpus, checks the round trip, then times compression and
-   * decompression on this thread's CPU clock until the repetitions add up to about 150 ms (5 to 25
-   * of them) and takes the medians.
+   * decompression on this thread's CPU clock, in samples of at least 10 ms until they add up to
+   * about 100 ms (5 to 25 samples), and takes the medians.
    *
    * @param trial the setting and the corpus
    * @return the numbers
@@ -160,10 +162,7 @@ public class CodecEvaluation {
   Measurement measure(Trial trial) throws NoisyMeasurementException, DataFormatException {
     Codec codec = trial.codec();
     List<byte[]> units = codec.units(trial.corpus().files());
-    List<byte[]> compressed = null;
-    for (int i = 0; i < WARM_UP_ROUNDS; i++) {
-      compressed = codec.compressAll(units);
-    }
+    List<byte[]> compressed = codec.compressAll(units);
     List<byte[]> back = Codec.decompressAll(compressed, units);
     long compressedBytes = 0;
     for (int i = 0; i < units.size(); i++) {
@@ -172,27 +171,13 @@ public class CodecEvaluation {
       }
       compressedBytes += compressed.get(i).length;
     }
-    ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
-    List<Long> compressTimes = new ArrayList<>();
-    List<Long> decompressTimes = new ArrayList<>();
-    long spent = 0;
-    while (compressTimes.size() < MIN_REPETITIONS
-        || (spent < TARGET_CPU_NANOS && compressTimes.size() < MAX_REPETITIONS)) {
-      long start = cpu.getCurrentThreadCpuTime();
-      codec.compressAll(units);
-      long middle = cpu.getCurrentThreadCpuTime();
-      Codec.decompressAll(compressed, units);
-      long end = cpu.getCurrentThreadCpuTime();
-      compressTimes.add(middle - start);
-      decompressTimes.add(end - middle);
-      spent += end - start;
-      if (Thread.currentThread().isInterrupted()) {
-        break; // the deadline passed; the result is discarded anyway
-      }
-    }
-    long medianCompress = median(compressTimes);
-    long slowest = compressTimes.stream().mapToLong(Long::longValue).max().orElse(medianCompress);
-    double spread = (double) (slowest - medianCompress) / Math.max(1, medianCompress);
+    Timer compressing = new Timer(() -> codec.compressAll(units));
+    Timer decompressing = new Timer(() -> Codec.decompressAll(compressed, units));
+    List<Double> compressTimes = compressing.samples();
+    List<Double> decompressTimes = decompressing.samples();
+    double medianCompress = quantile(compressTimes, 0.5);
+    double spread =
+        (quantile(compressTimes, 0.75) - quantile(compressTimes, 0.25)) / medianCompress;
     long bytes = trial.corpus().bytes();
     Measurement m =
         new Measurement(
@@ -201,7 +186,7 @@ public class CodecEvaluation {
             bytes,
             compressedBytes,
             megabytesPerSecond(bytes, medianCompress),
-            megabytesPerSecond(bytes, median(decompressTimes)),
+            megabytesPerSecond(bytes, quantile(decompressTimes, 0.5)),
             compressTimes.size(),
             spread,
             "");
@@ -259,13 +244,63 @@ public class CodecEvaluation {
     return new Ranking(first.files(), first.originalBytes(), rows);
   }
 
-  private static long median(List<Long> values) {
-    long[] sorted = values.stream().mapToLong(Long::longValue).sorted().toArray();
-    return sorted[sorted.length / 2];
+  /** A value below which a fraction {@code q} of the values lie (nearest rank). */
+  private static double quantile(List<Double> values, double q) {
+    double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    return sorted[(int) Math.min(sorted.length - 1, Math.round(q * (sorted.length - 1)))];
   }
 
-  private static double megabytesPerSecond(long bytes, long nanos) {
+  private static double megabytesPerSecond(long bytes, double nanos) {
     return nanos <= 0 ? Double.POSITIVE_INFINITY : bytes * 1e3 / nanos;
+  }
+
+  /** Work to time: one pass over the corpus. */
+  @FunctionalInterface
+  private interface Pass {
+    void run() throws DataFormatException;
+  }
+
+  /**
+   * Times a pass on the current thread's CPU clock. A sample repeats the pass enough times to take
+   * at least {@value #MIN_SAMPLE_NANOS} ns, so that a fast setting on a small corpus is not
+   * measured at the clock's granularity; samples are taken until they add up to {@value
+   * #TARGET_CPU_NANOS} ns ({@value #MIN_SAMPLES} to {@value #MAX_SAMPLES} of them).
+   */
+  private static final class Timer {
+    private final ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+    private final Pass pass;
+
+    Timer(Pass pass) {
+      this.pass = pass;
+    }
+
+    private long time(int passes) throws DataFormatException {
+      long start = cpu.getCurrentThreadCpuTime();
+      for (int i = 0; i < passes; i++) {
+        pass.run();
+      }
+      return cpu.getCurrentThreadCpuTime() - start;
+    }
+
+    /** The CPU time of one pass, in ns, per sample. */
+    List<Double> samples() throws DataFormatException {
+      int passes = 1;
+      while (time(passes) < MIN_SAMPLE_NANOS && passes < (1 << 20)) {
+        passes *= 2;
+      }
+      List<Double> samples = new ArrayList<>();
+      long spent = 0;
+      while (samples.size() < MIN_SAMPLES
+          || (spent < TARGET_CPU_NANOS && samples.size() < MAX_SAMPLES)) {
+        long nanos = time(passes);
+        samples.add((double) nanos / passes);
+        spent += nanos;
+        if (Thread.currentThread().isInterrupted()) {
+          break; // the deadline passed; the result is discarded anyway
+        }
+      }
+      return samples;
+    }
   }
 
   private static MessageDigest sha256() {

@@ -54,8 +54,8 @@ public final class EvaluateCommand {
   public static void print(Ranking ranking, PrintStream out) {
     out.printf("%nCorpus: %d files, %,d bytes%n", ranking.files(), ranking.bytes());
     out.printf(
-        "%4s  %-18s %12s %7s %15s %15s %5s%n",
-        "rank", "setting", "bytes", "ratio", "compress MB/s", "decompress MB/s", "reps");
+        "%4s  %-18s %12s %7s %15s %15s %8s%n",
+        "rank", "setting", "bytes", "ratio", "compress MB/s", "decompress MB/s", "samples");
     int rank = 0;
     for (Measurement m : ranking.rows()) {
       rank++;
@@ -64,7 +64,7 @@ public final class EvaluateCommand {
         continue;
       }
       out.printf(
-          "%4d  %-18s %,12d %6.1f%% %15.1f %15.1f %5d%s%n",
+          "%4d  %-18s %,12d %6.1f%% %15.1f %15.1f %8d%s%n",
           rank,
           m.codec(),
           m.compressedBytes(),

@@ -2,7 +2,7 @@ package dev.tta.primitives.examples.evaluation;
 
 /**
  * What one setting did on the corpus. Speeds are in MB (10^6 bytes) of original data per second of
- * the measuring thread's CPU time, the median of several repetitions.
+ * the measuring thread's CPU time, the median of several samples.
  *
  * @param codec the setting's name
  * @param files the number of files in the corpus
@@ -10,9 +10,8 @@ package dev.tta.primitives.examples.evaluation;
  * @param compressedBytes the size after compression, every stream included; -1 when not measured
  * @param compressMBps compression speed
  * @param decompressMBps decompression speed
- * @param repetitions how many timed repetitions the medians are taken over
- * @param spread how far the slowest compression repetition was from the median, as a fraction of
- *     the median
+ * @param repetitions how many timed samples the medians are taken over
+ * @param spread the interquartile range of the compression samples, as a fraction of their median
  * @param note empty, or why the numbers are less trustworthy (noisy, timed out)
  */
 public record Measurement(

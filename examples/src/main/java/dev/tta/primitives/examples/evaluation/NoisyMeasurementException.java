@@ -1,8 +1,8 @@
 package dev.tta.primitives.examples.evaluation;
 
 /**
- * The repetitions of a measurement disagreed too much to trust (the machine was busy): worth
- * measuring again.
+ * The samples of a measurement disagreed too much to trust (the machine was busy): worth measuring
+ * again.
  */
 public final class NoisyMeasurementException extends Exception {
   private static final long serialVersionUID = 1L;
@@ -18,7 +18,7 @@ public final class NoisyMeasurementException extends Exception {
   public NoisyMeasurementException(Measurement measurement) {
     super(
         String.format(
-            "%s: repetitions spread %.0f%% around the median",
+            "%s: samples spread %.0f%% of their median",
             measurement.codec(), 100 * measurement.spread()));
     this.measurement = measurement;
   }
