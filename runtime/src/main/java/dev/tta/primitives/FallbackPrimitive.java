@@ -75,18 +75,18 @@ public final class FallbackPrimitive<I, O> implements WorkflowPrimitive<I, O> {
     first.whenComplete(
         (value, error) -> {
           if (error == null) {
-            result.complete(value);
-          } else if (!result.isDone()) {
+            result.settle(value);
+          } else if (!result.isClaimed()) {
             Throwable failure = Futures.unwrap(error);
             if (handles(failure)) {
               CompletableFuture<O> fallback = recover(input, failure, context);
               result.current = fallback;
-              Futures.relay(fallback, result);
-              if (result.isDone()) {
-                fallback.cancel(true);
+              result.settleFrom(fallback);
+              if (result.isClaimed() && !fallback.isDone()) {
+                result.stopLate(fallback); // cancelled while the fallback started
               }
             } else {
-              result.completeExceptionally(failure);
+              result.settleExceptionally(failure);
             }
           }
         });
@@ -129,20 +129,20 @@ public final class FallbackPrimitive<I, O> implements WorkflowPrimitive<I, O> {
     fallback.whenComplete(
         (value, error) -> {
           if (error == null) {
-            result.complete(value);
-          } else if (!result.isDone()) {
+            result.settle(value);
+          } else if (!result.isClaimed()) {
             Throwable own = Futures.unwrap(error);
             if (own == cause) {
               // The fallback rethrew the cause it was given: it declined, so the original failure
               // goes on unchanged. Suppressing a WorkflowException in its own cause would make a
               // cycle (cause -> wrapper -> cause) that breaks some loggers.
-              result.completeExceptionally(failure);
+              result.settleExceptionally(failure);
               return;
             }
             if (own != failure) {
               own.addSuppressed(failure);
             }
-            result.completeExceptionally(own);
+            result.settleExceptionally(own);
           }
         });
     return result;
@@ -159,7 +159,7 @@ public final class FallbackPrimitive<I, O> implements WorkflowPrimitive<I, O> {
   }
 
   /** The result while the primary or the fallback runs; cancelling cancels whichever runs. */
-  private static final class Recovering<O> extends CompletableFuture<O> {
+  private static final class Recovering<O> extends StoppableFuture<O> {
     volatile CompletableFuture<O> current;
 
     Recovering(CompletableFuture<O> first) {
@@ -167,12 +167,8 @@ public final class FallbackPrimitive<I, O> implements WorkflowPrimitive<I, O> {
     }
 
     @Override
-    public boolean cancel(boolean mayInterruptIfRunning) {
-      boolean cancelled = super.cancel(mayInterruptIfRunning);
-      if (cancelled) {
-        current.cancel(true);
-      }
-      return cancelled;
+    void stop(boolean interrupt) {
+      current.cancel(interrupt);
     }
   }
 

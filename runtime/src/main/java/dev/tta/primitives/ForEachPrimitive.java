@@ -47,8 +47,11 @@ final class ForEachPrimitive<E, R> implements WorkflowPrimitive<Iterable<? exten
     return false;
   }
 
-  /** One for-each run: starts elements while under the bound, in input order. */
-  private static final class Run<E, R> extends CompletableFuture<List<R>> {
+  /**
+   * One for-each run: starts elements while under the bound, in input order. The first failure
+   * stops the elements in flight, then fails the run.
+   */
+  private static final class Run<E, R> extends StoppableFuture<List<R>> {
     private final WorkflowPrimitive<? super E, ? extends R> body;
     private final List<E> items;
     private final int limit;
@@ -80,7 +83,7 @@ final class ForEachPrimitive<E, R> implements WorkflowPrimitive<Iterable<? exten
         return;
       }
       do {
-        while (next < items.size() && inFlight.get() < limit && !isDone()) {
+        while (next < items.size() && inFlight.get() < limit && !isClaimed()) {
           int index = next++;
           inFlight.incrementAndGet();
           start(index);
@@ -96,46 +99,38 @@ final class ForEachPrimitive<E, R> implements WorkflowPrimitive<Iterable<? exten
               : Futures.call(body, item, context);
       futures[index] = future;
       if (future.isDone()) {
-        settle(index, future);
+        elementDone(index, future);
       } else {
-        future.whenComplete((value, error) -> settle(index, future));
-        if (isDone()) {
-          future.cancel(true);
+        future.whenComplete((value, error) -> elementDone(index, future));
+        if (isClaimed()) {
+          stopLate(future); // the run failed or was cancelled while this element started
         }
       }
     }
 
-    private void settle(int index, CompletableFuture<? extends R> future) {
+    private void elementDone(int index, CompletableFuture<? extends R> future) {
       if (Futures.succeeded(future)) {
         results[index] = future.getNow(null); // published by the increment below
         inFlight.decrementAndGet();
         if (finished.incrementAndGet() == results.length) {
           @SuppressWarnings("unchecked") // each slot holds an R
           List<R> list = (List<R>) Collections.unmodifiableList(Arrays.asList(results));
-          complete(list);
+          settle(list);
         } else {
           drain();
         }
-      } else if (completeExceptionally(Futures.failure(future))) {
-        cancelAll();
-      }
-    }
-
-    private void cancelAll() {
-      for (CompletableFuture<?> future : futures) {
-        if (future != null && !future.isDone()) {
-          future.cancel(true);
-        }
+      } else {
+        stopAndFail(Futures.failure(future), true);
       }
     }
 
     @Override
-    public boolean cancel(boolean mayInterruptIfRunning) {
-      boolean cancelled = super.cancel(mayInterruptIfRunning);
-      if (cancelled) {
-        cancelAll();
+    void stop(boolean interrupt) {
+      for (CompletableFuture<?> future : futures) {
+        if (future != null && !future.isDone()) {
+          future.cancel(interrupt);
+        }
       }
-      return cancelled;
     }
   }
 }

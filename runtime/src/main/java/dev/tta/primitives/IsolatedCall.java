@@ -7,9 +7,10 @@ import java.util.concurrent.RejectedExecutionException;
 /**
  * Runs a primitive on an executor thread and completes with its result. Cancelling interrupts the
  * thread while the primitive's {@code execute} runs (never afterwards, when the thread may serve
- * someone else) and cancels the primitive's own future.
+ * someone else) and cancels the primitive's own future; the interrupt comes before the cancelled
+ * call completes.
  */
-final class IsolatedCall<I, O> extends CompletableFuture<O> implements Runnable {
+final class IsolatedCall<I, O> extends StoppableFuture<O> implements Runnable {
 
   private final WorkflowPrimitive<? super I, ? extends O> primitive;
   private final I input;
@@ -42,7 +43,7 @@ final class IsolatedCall<I, O> extends CompletableFuture<O> implements Runnable 
     try {
       executor.execute(call);
     } catch (RejectedExecutionException e) {
-      call.completeExceptionally(e);
+      call.settleExceptionally(e);
     }
     return call;
   }
@@ -50,7 +51,7 @@ final class IsolatedCall<I, O> extends CompletableFuture<O> implements Runnable 
   @Override
   public void run() {
     synchronized (this) {
-      if (isDone()) {
+      if (isClaimed() || isDone()) {
         return; // cancelled or timed out before it started: do no work
       }
       runner = Thread.currentThread();
@@ -62,37 +63,32 @@ final class IsolatedCall<I, O> extends CompletableFuture<O> implements Runnable 
       synchronized (this) {
         runner = null;
       }
-      if (isDone()) {
+      if (isClaimed()) {
         Thread.interrupted(); // a late interrupt must not leak into the pool thread's next task
       }
     }
     inner = result;
-    if (isDone()) {
-      result.cancel(true);
+    if (isClaimed()) {
+      stopLate(result);
     } else {
-      Futures.relay(result, this);
+      settleFrom(result);
     }
   }
 
-  /** Stops the work: interrupts {@code execute} if it runs, cancels what it started. */
-  private void stop(boolean interrupt) {
+  /**
+   * Interrupts {@code execute} if it runs (and interrupting is allowed), cancels what it started.
+   */
+  @Override
+  void stop(boolean interrupt) {
+    boolean interruptNow = interrupt && interruptOnCancel;
     synchronized (this) {
-      if (runner != null && interrupt) {
+      if (runner != null && interruptNow) {
         runner.interrupt();
       }
     }
     CompletableFuture<? extends O> work = inner;
     if (work != null) {
-      work.cancel(interrupt);
+      work.cancel(interruptNow);
     }
-  }
-
-  @Override
-  public boolean cancel(boolean mayInterruptIfRunning) {
-    boolean cancelled = super.cancel(mayInterruptIfRunning);
-    if (cancelled) {
-      stop(interruptOnCancel);
-    }
-    return cancelled;
   }
 }

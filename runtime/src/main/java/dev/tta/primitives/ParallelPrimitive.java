@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Runs branches at the same time on one input; the output lists their results in branch order.
  * Blocking branches each get a thread of the runtime's executor, so the wall time is about the
- * slowest branch; non-blocking ones are started directly. The first failure fails the whole stage
- * and cancels the other branches (interrupting blocking ones).
+ * slowest branch; non-blocking ones are started directly. The first failure cancels the other
+ * branches (interrupting blocking ones) and then fails the whole stage.
  *
  * <p>{@link #forEach(WorkflowPrimitive, int)} is the other form: one body over every element of a
  * list input, at most {@code maxConcurrency} elements in flight, results in input order.
@@ -88,7 +88,7 @@ public final class ParallelPrimitive<I, O> implements WorkflowPrimitive<I, List<
   @Override
   public CompletableFuture<List<O>> execute(I input, WorkflowContext context) {
     Join<O> join = new Join<>(branches.length);
-    for (int i = 0; i < branches.length && !join.isDone(); i++) {
+    for (int i = 0; i < branches.length && !join.isClaimed(); i++) {
       WorkflowPrimitive<? super I, ? extends O> branch = branches[i];
       CompletableFuture<? extends O> future =
           branch.isBlocking()
@@ -110,8 +110,11 @@ public final class ParallelPrimitive<I, O> implements WorkflowPrimitive<I, List<
     return false;
   }
 
-  /** Collects branch results in order; fails fast and cancels the rest. */
-  private static final class Join<O> extends CompletableFuture<List<O>> {
+  /**
+   * Collects branch results in order; fails fast: the first failure stops the other branches, then
+   * fails the stage.
+   */
+  private static final class Join<O> extends StoppableFuture<List<O>> {
     private final Object[] results;
     private final CompletableFuture<?>[] futures;
     private final AtomicInteger remaining;
@@ -139,8 +142,8 @@ public final class ParallelPrimitive<I, O> implements WorkflowPrimitive<I, List<
                 failed(Futures.unwrap(error));
               }
             });
-        if (isDone()) {
-          future.cancel(true); // the stage failed or was cancelled while this branch started
+        if (isClaimed()) {
+          stopLate(future); // the stage failed or was cancelled while this branch started
         }
       }
     }
@@ -150,31 +153,22 @@ public final class ParallelPrimitive<I, O> implements WorkflowPrimitive<I, List<
       if (remaining.decrementAndGet() == 0) {
         @SuppressWarnings("unchecked") // each slot holds an O
         List<O> list = (List<O>) Collections.unmodifiableList(Arrays.asList(results));
-        complete(list);
+        settle(list);
       }
     }
 
+    /** Stops the other branches (interrupting blocking ones), then fails the stage. */
     private void failed(Throwable error) {
-      if (completeExceptionally(error)) {
-        cancelAll();
-      }
-    }
-
-    private void cancelAll() {
-      for (CompletableFuture<?> future : futures) {
-        if (future != null && !future.isDone()) {
-          future.cancel(true);
-        }
-      }
+      stopAndFail(error, true);
     }
 
     @Override
-    public boolean cancel(boolean mayInterruptIfRunning) {
-      boolean cancelled = super.cancel(mayInterruptIfRunning);
-      if (cancelled) {
-        cancelAll();
+    void stop(boolean interrupt) {
+      for (CompletableFuture<?> future : futures) {
+        if (future != null && !future.isDone()) {
+          future.cancel(interrupt);
+        }
       }
-      return cancelled;
     }
   }
 

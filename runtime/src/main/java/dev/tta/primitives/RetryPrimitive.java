@@ -78,7 +78,7 @@ public final class RetryPrimitive<I, O> implements WorkflowPrimitive<I, O> {
       first.whenComplete(
           (value, error) -> {
             if (error == null) {
-              attempts.complete(value);
+              attempts.settle(value);
             } else {
               attempts.firstFailed(Futures.unwrap(error));
             }
@@ -98,7 +98,7 @@ public final class RetryPrimitive<I, O> implements WorkflowPrimitive<I, O> {
   }
 
   /** The state of one retried call after its first attempt failed or went asynchronous. */
-  private static final class Attempts<I, O> extends CompletableFuture<O> {
+  private static final class Attempts<I, O> extends StoppableFuture<O> {
     private final RetryPrimitive<I, O> retry;
     private final I input;
     private final WorkflowContext context;
@@ -116,7 +116,7 @@ public final class RetryPrimitive<I, O> implements WorkflowPrimitive<I, O> {
     }
 
     void firstFailed(Throwable failure) {
-      if (isDone()) {
+      if (isClaimed()) {
         return;
       }
       if (!shouldRetry(failure)) {
@@ -146,13 +146,13 @@ public final class RetryPrimitive<I, O> implements WorkflowPrimitive<I, O> {
       run.whenComplete(
           (value, error) -> {
             if (error == null) {
-              complete(value);
+              settle(value);
             } else {
               giveUp(Futures.unwrap(error));
             }
           });
-      if (isDone()) {
-        run.cancel(true);
+      if (isClaimed()) {
+        stopLate(run); // cancelled while the retries were being set up
       }
     }
 
@@ -162,7 +162,7 @@ public final class RetryPrimitive<I, O> implements WorkflowPrimitive<I, O> {
 
     /** Starts the next attempt; called by Failsafe after the wait. */
     private CompletableFuture<O> next() {
-      if (isDone()) {
+      if (isClaimed()) {
         return CompletableFuture.failedFuture(new CancellationException());
       }
       return Futures.call(retry.delegate, input, context);
@@ -177,7 +177,7 @@ public final class RetryPrimitive<I, O> implements WorkflowPrimitive<I, O> {
       failures.add(failure);
       int attempt = failures.size();
       RetryPolicy policy = retry.policy;
-      if (isDone()
+      if (isClaimed()
           || attempt >= policy.maxAttempts()
           || !policy.isRetryable(Futures.rootCause(failure))) {
         return false;
@@ -207,6 +207,9 @@ public final class RetryPrimitive<I, O> implements WorkflowPrimitive<I, O> {
     }
 
     private void giveUp(Throwable finalError) {
+      if (isClaimed()) {
+        return; // cancelled: the failure is the cancellation's echo
+      }
       WorkflowException error;
       synchronized (this) {
         if (failures.isEmpty() || failures.get(failures.size() - 1) != finalError) {
@@ -220,17 +223,16 @@ public final class RetryPrimitive<I, O> implements WorkflowPrimitive<I, O> {
           }
         }
       }
-      completeExceptionally(error);
+      settleExceptionally(error);
     }
 
+    /** Cancels the attempt or the wait in flight; no attempt starts after this. */
     @Override
-    public boolean cancel(boolean mayInterruptIfRunning) {
-      boolean cancelled = super.cancel(mayInterruptIfRunning);
+    void stop(boolean interrupt) {
       CompletableFuture<O> inFlight = current;
-      if (cancelled && inFlight != null) {
-        inFlight.cancel(true);
+      if (inFlight != null) {
+        inFlight.cancel(interrupt);
       }
-      return cancelled;
     }
   }
 

@@ -95,7 +95,7 @@ public final class SequentialPrimitive<I, O> implements WorkflowPrimitive<I, O> 
   }
 
   /** The rest of a sequence after a step that did not finish at once. */
-  private final class Continuation extends CompletableFuture<Object> {
+  private final class Continuation extends StoppableFuture<Object> {
     private final WorkflowContext context;
     private volatile CompletableFuture<Object> current;
 
@@ -106,14 +106,14 @@ public final class SequentialPrimitive<I, O> implements WorkflowPrimitive<I, O> 
     /** Waits for stage {@code index}, whose future is {@code pending}, then runs the rest. */
     void resume(int index, CompletableFuture<Object> pending) {
       current = pending;
-      if (isDone()) {
-        pending.cancel(true); // cancelled while the step was being started
+      if (isClaimed()) {
+        stopLate(pending); // cancelled while the step was being started
         return;
       }
       pending.whenComplete(
           (value, error) -> {
             if (error != null) {
-              completeExceptionally(Futures.unwrap(error));
+              settleExceptionally(Futures.unwrap(error));
             } else {
               runFrom(index + 1, value);
             }
@@ -123,7 +123,7 @@ public final class SequentialPrimitive<I, O> implements WorkflowPrimitive<I, O> 
     private void runFrom(int start, Object input) {
       Object value = input;
       for (int i = start; i < stages.length; i++) {
-        if (isDone()) {
+        if (isClaimed()) {
           return; // cancelled: start nothing more
         }
         CompletableFuture<Object> future = Futures.call(stages[i], value, context);
@@ -131,22 +131,21 @@ public final class SequentialPrimitive<I, O> implements WorkflowPrimitive<I, O> 
           resume(i, future);
           return;
         } else if (future.isCompletedExceptionally()) {
-          completeExceptionally(Futures.failure(future));
+          settleExceptionally(Futures.failure(future));
           return;
         }
         value = future.getNow(null);
       }
-      complete(value);
+      settle(value);
     }
 
+    /** Cancels the step in flight. */
     @Override
-    public boolean cancel(boolean mayInterruptIfRunning) {
-      boolean cancelled = super.cancel(mayInterruptIfRunning);
+    void stop(boolean interrupt) {
       CompletableFuture<Object> inFlight = current;
-      if (cancelled && inFlight != null) {
-        inFlight.cancel(true);
+      if (inFlight != null) {
+        inFlight.cancel(interrupt);
       }
-      return cancelled;
     }
   }
 }

@@ -67,13 +67,13 @@ public final class StepPrimitive<I, O> implements WorkflowPrimitive<I, O> {
             if (events.enabled()) {
               events.onStepSuccess(context, name, elapsed);
             }
-            outcome.complete(value);
+            outcome.settle(value);
           } else {
             Throwable failure = named(error, context);
             if (events.enabled()) {
               events.onStepFailure(context, name, failure, elapsed);
             }
-            outcome.completeExceptionally(failure);
+            outcome.settleExceptionally(failure);
           }
         });
     return outcome;
@@ -105,7 +105,7 @@ public final class StepPrimitive<I, O> implements WorkflowPrimitive<I, O> {
   }
 
   /** The step's result; cancelling it cancels the body. */
-  private static final class Outcome<O> extends CompletableFuture<O> {
+  private static final class Outcome<O> extends StoppableFuture<O> {
     private final CompletableFuture<O> body;
 
     Outcome(CompletableFuture<O> body) {
@@ -113,12 +113,8 @@ public final class StepPrimitive<I, O> implements WorkflowPrimitive<I, O> {
     }
 
     @Override
-    public boolean cancel(boolean mayInterruptIfRunning) {
-      boolean cancelled = super.cancel(mayInterruptIfRunning);
-      if (cancelled) {
-        body.cancel(true);
-      }
-      return cancelled;
+    void stop(boolean interrupt) {
+      body.cancel(interrupt);
     }
   }
 }

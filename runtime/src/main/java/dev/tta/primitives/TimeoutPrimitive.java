@@ -9,9 +9,10 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 
 /**
- * Gives each call a deadline. At the deadline the returned future fails with a {@link
- * TimeoutException} <em>at once</em>, even if the work ignores interruption, and the late call is
- * cancelled (its thread interrupted when {@code interrupt} is set).
+ * Gives each call a deadline. At the deadline the late call is cancelled (its thread interrupted
+ * when {@code interrupt} is set) and then the returned future fails with a {@link TimeoutException}
+ * <em>at once</em>, even if the work ignores interruption. The call is told to stop before anything
+ * downstream (a fallback, the next step) runs.
  *
  * <p>A blocking delegate runs on the runtime's executor so that the caller can be released at the
  * deadline; a non-blocking one is called directly. The timer is armed on the runtime's scheduler
@@ -107,8 +108,12 @@ public final class TimeoutPrimitive<I, O> implements WorkflowPrimitive<I, O> {
     return false;
   }
 
-  /** One call under a deadline: the timer task and the completion callback in one object. */
-  private static final class Deadline<O> extends CompletableFuture<O>
+  /**
+   * One call under a deadline: the timer task and the completion callback in one object. Whichever
+   * comes first claims the outcome; at the deadline the late work is stopped before the caller
+   * hears of the timeout, so nothing downstream runs beside it.
+   */
+  private static final class Deadline<O> extends StoppableFuture<O>
       implements Runnable, BiConsumer<Object, Throwable> {
     private final TimeoutPrimitive<?, O> primitive;
     private final WorkflowContext context;
@@ -127,6 +132,9 @@ public final class TimeoutPrimitive<I, O> implements WorkflowPrimitive<I, O> {
     /** The deadline passed. */
     @Override
     public void run() {
+      if (!claimToStop(primitive.interrupt)) {
+        return; // the work finished first, or the call was cancelled
+      }
       TimeoutException timeout =
           new TimeoutException(
               "step '"
@@ -136,46 +144,47 @@ public final class TimeoutPrimitive<I, O> implements WorkflowPrimitive<I, O> {
                   + "' timed out after "
                   + primitive.timeout.toMillis()
                   + "ms");
-      if (completeExceptionally(timeout)) {
+      try {
         Events events = context.runtime().events();
         if (events.enabled()) {
           events.onTimeout(context, primitive.name(), primitive.timeout);
         }
-        stopWork();
+        stop(primitive.interrupt);
+      } finally {
+        failClaimed(timeout);
       }
     }
 
-    /** The work finished (first or too late). */
+    /** The work finished first (a late finish finds the outcome claimed and is ignored). */
     @Override
     @SuppressWarnings("unchecked") // the work produces an O
     public void accept(Object value, Throwable error) {
+      if (!claimToSettle()) {
+        return;
+      }
+      cancelTimer();
+      if (error == null) {
+        completeClaimed((O) value);
+      } else {
+        failClaimed(Futures.unwrap(error));
+      }
+    }
+
+    private void cancelTimer() {
       ScheduledFuture<?> armed = timer;
       if (armed != null) {
         armed.cancel(false);
       }
-      if (error == null) {
-        complete((O) value);
-      } else {
-        completeExceptionally(Futures.unwrap(error));
-      }
     }
 
-    /** Cancels the late work; an isolated call interrupts its thread only if asked to. */
-    private void stopWork() {
-      work.cancel(true);
-    }
-
+    /**
+     * Disarms the timer and cancels the work; a thread is interrupted only if both the stop and the
+     * primitive allow it.
+     */
     @Override
-    public boolean cancel(boolean mayInterruptIfRunning) {
-      boolean cancelled = super.cancel(mayInterruptIfRunning);
-      if (cancelled) {
-        ScheduledFuture<?> armed = timer;
-        if (armed != null) {
-          armed.cancel(false);
-        }
-        stopWork();
-      }
-      return cancelled;
+    void stop(boolean interrupt) {
+      cancelTimer();
+      work.cancel(interrupt && primitive.interrupt);
     }
   }
 }
