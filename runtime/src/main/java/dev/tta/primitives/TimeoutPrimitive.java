@@ -16,7 +16,9 @@ import java.util.function.BiConsumer;
  *
  * <p>A blocking delegate runs on the runtime's executor so that the caller can be released at the
  * deadline; a non-blocking one is called directly. The timer is armed on the runtime's scheduler
- * and disarmed when the call finishes first.
+ * and disarmed when the call finishes first. The deadline holds even when the timer fires late (a
+ * busy executor, a stalled timer): a call that finishes at or after its deadline on the runtime's
+ * clock fails with the {@link TimeoutException} too; its late value or failure is dropped.
  *
  * @param <I> input type
  * @param <O> output type
@@ -91,7 +93,7 @@ public final class TimeoutPrimitive<I, O> implements WorkflowPrimitive<I, O> {
         return done; // finished before any deadline could pass: no timer needed
       }
     }
-    Deadline<O> deadline = new Deadline<>(this, context, work);
+    Deadline<O> deadline = new Deadline<>(this, context, work, runtime.clock().nanoTime());
     deadline.timer = runtime.scheduler().schedule(deadline, timeoutNanos, TimeUnit.NANOSECONDS);
     work.whenComplete(deadline);
     return deadline;
@@ -118,15 +120,18 @@ public final class TimeoutPrimitive<I, O> implements WorkflowPrimitive<I, O> {
     private final TimeoutPrimitive<?, O> primitive;
     private final WorkflowContext context;
     private final CompletableFuture<? extends O> work;
+    private final long start; // on the runtime's clock, when the deadline was armed
     volatile ScheduledFuture<?> timer;
 
     Deadline(
         TimeoutPrimitive<?, O> primitive,
         WorkflowContext context,
-        CompletableFuture<? extends O> work) {
+        CompletableFuture<? extends O> work,
+        long start) {
       this.primitive = primitive;
       this.context = context;
       this.work = work;
+      this.start = start;
     }
 
     /** The deadline passed. */
@@ -155,10 +160,21 @@ public final class TimeoutPrimitive<I, O> implements WorkflowPrimitive<I, O> {
       }
     }
 
-    /** The work finished first (a late finish finds the outcome claimed and is ignored). */
+    /**
+     * The work finished. Before the deadline its outcome is the result; at or after it, the timer
+     * is merely late (e.g. queued behind this very work on a busy executor) and the call timed out.
+     * A finish after the deadline was handled (or the call cancelled) is ignored.
+     */
     @Override
     @SuppressWarnings("unchecked") // the work produces an O
     public void accept(Object value, Throwable error) {
+      if (isClaimed()) {
+        return;
+      }
+      if (context.runtime().clock().nanoTime() - start >= primitive.timeoutNanos) {
+        run();
+        return;
+      }
       if (!claimToSettle()) {
         return;
       }
