@@ -82,7 +82,8 @@ public final class CachePrimitive<I, O> implements WorkflowPrimitive<I, O> {
         }
         // Run outside any map lock: a slow or re-entrant step must not block other keys.
         Object entryKey = k;
-        Futures.call(delegate, input, context)
+        // Detached from the caller's isolated call: others may share this execution.
+        IsolatedCall.callDetached(delegate, input, context)
             .whenComplete(
                 (value, error) -> {
                   if (error == null && value != null) {

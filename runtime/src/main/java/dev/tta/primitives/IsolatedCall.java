@@ -9,8 +9,16 @@ import java.util.concurrent.RejectedExecutionException;
  * thread while the primitive's {@code execute} runs (never afterwards, when the thread may serve
  * someone else) and cancels the primitive's own future; the interrupt comes before the cancelled
  * call completes.
+ *
+ * <p>While {@code execute} runs, the call is the thread's {@linkplain #current() current} isolated
+ * call: a sequence running synchronously inside it asks {@link #cancelledOnThisThread()} between
+ * its steps, so a cancelled run starts no further step even if the running step ignores its
+ * interrupt.
  */
 final class IsolatedCall<I, O> extends StoppableFuture<O> implements Runnable {
+
+  /** The isolated call whose {@code execute} runs on this thread, if any. */
+  private static final ThreadLocal<IsolatedCall<?, ?>> CURRENT = new ThreadLocal<>();
 
   private final WorkflowPrimitive<? super I, ? extends O> primitive;
   private final I input;
@@ -20,6 +28,8 @@ final class IsolatedCall<I, O> extends StoppableFuture<O> implements Runnable {
   // Guarded by this: the thread inside execute(), if any.
   private Thread runner;
   private volatile CompletableFuture<? extends O> inner;
+  // The call this one runs inside on the same thread (a direct executor), if any.
+  private IsolatedCall<?, ?> enclosing;
 
   private IsolatedCall(
       WorkflowPrimitive<? super I, ? extends O> primitive,
@@ -56,10 +66,18 @@ final class IsolatedCall<I, O> extends StoppableFuture<O> implements Runnable {
       }
       runner = Thread.currentThread();
     }
+    IsolatedCall<?, ?> previous = CURRENT.get();
+    enclosing = previous;
+    CURRENT.set(this);
     CompletableFuture<? extends O> result;
     try {
       result = Futures.call(primitive, input, context);
     } finally {
+      if (previous == null) {
+        CURRENT.remove(); // leave nothing behind on a pool thread
+      } else {
+        CURRENT.set(previous);
+      }
       synchronized (this) {
         runner = null;
       }
@@ -72,6 +90,55 @@ final class IsolatedCall<I, O> extends StoppableFuture<O> implements Runnable {
       stopLate(result);
     } else {
       settleFrom(result);
+    }
+  }
+
+  /**
+   * The isolated call whose {@code execute} runs on this thread, or {@code null}.
+   *
+   * @return the current call
+   */
+  static IsolatedCall<?, ?> current() {
+    return CURRENT.get();
+  }
+
+  /**
+   * Whether the isolated call running on this thread (or one it runs inside) was cancelled or
+   * otherwise ended: work it started synchronously should start nothing more. Cheap: one
+   * thread-local read.
+   *
+   * @return true if the enclosing call is over
+   */
+  static boolean cancelledOnThisThread() {
+    IsolatedCall<?, ?> call = CURRENT.get();
+    return call != null && call.isOver();
+  }
+
+  /** Whether this call, or one it runs inside, was cancelled or otherwise ended. */
+  boolean isOver() {
+    for (IsolatedCall<?, ?> call = this; call != null; call = call.enclosing) {
+      if (call.isClaimed() || call.isDone()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Calls {@code primitive} outside the current isolated call: for work shared with other callers
+   * (a cache's single flight), which must not stop because the caller that started it is cancelled.
+   */
+  static <I, O> CompletableFuture<O> callDetached(
+      WorkflowPrimitive<? super I, ? extends O> primitive, I input, WorkflowContext context) {
+    IsolatedCall<?, ?> previous = CURRENT.get();
+    if (previous == null) {
+      return Futures.call(primitive, input, context);
+    }
+    CURRENT.remove();
+    try {
+      return Futures.call(primitive, input, context);
+    } finally {
+      CURRENT.set(previous);
     }
   }
 

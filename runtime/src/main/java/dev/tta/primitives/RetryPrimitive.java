@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * attempts are used up, the time budget is spent or a failure is not retryable, the result fails
  * with a {@link WorkflowException} whose {@link WorkflowException#attempts()} counts the attempts,
  * whose cause is the last failure and which holds the earlier failures as suppressed. Cancelling
- * the returned future cancels the attempt in flight and stops further attempts.
+ * the returned future cancels the attempt in flight and stops further attempts; an attempt that was
+ * cancelled (it failed with a {@link CancellationException}) is never retried.
  *
  * @param <I> input type
  * @param <O> output type
@@ -177,9 +178,11 @@ public final class RetryPrimitive<I, O> implements WorkflowPrimitive<I, O> {
       failures.add(failure);
       int attempt = failures.size();
       RetryPolicy policy = retry.policy;
+      Throwable cause = Futures.rootCause(failure);
       if (isClaimed()
           || attempt >= policy.maxAttempts()
-          || !policy.isRetryable(Futures.rootCause(failure))) {
+          || cause instanceof CancellationException // a cancelled run wants no more attempts
+          || !policy.isRetryable(cause)) {
         return false;
       }
       long delay = policy.delayNanos(attempt);
