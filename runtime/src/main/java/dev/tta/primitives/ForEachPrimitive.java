@@ -27,7 +27,12 @@ final class ForEachPrimitive<E, R> implements WorkflowPrimitive<Iterable<? exten
       return CompletableFuture.failedFuture(
           new NullPointerException("for-each '" + body.name() + "' got a null input"));
     }
-    List<E> items = ParallelPrimitive.toList(input);
+    List<E> items;
+    try {
+      items = ParallelPrimitive.toList(input); // iterates the caller's Iterable: it may throw
+    } catch (Throwable t) { // execute never throws
+      return CompletableFuture.failedFuture(t);
+    }
     if (items.isEmpty()) {
       return CompletableFuture.completedFuture(List.of());
     }

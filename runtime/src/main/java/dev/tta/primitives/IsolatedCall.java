@@ -2,7 +2,6 @@ package dev.tta.primitives;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Runs a primitive on an executor thread and completes with its result. Cancelling interrupts the
@@ -42,7 +41,10 @@ final class IsolatedCall<I, O> extends StoppableFuture<O> implements Runnable {
     this.interruptOnCancel = interruptOnCancel;
   }
 
-  /** Submits {@code primitive} to {@code executor}; a rejection becomes the failure. */
+  /**
+   * Submits {@code primitive} to {@code executor}; a rejection (or any other throw of the executor)
+   * becomes the failure.
+   */
   static <I, O> IsolatedCall<I, O> start(
       WorkflowPrimitive<? super I, ? extends O> primitive,
       I input,
@@ -52,8 +54,8 @@ final class IsolatedCall<I, O> extends StoppableFuture<O> implements Runnable {
     IsolatedCall<I, O> call = new IsolatedCall<>(primitive, input, context, interruptOnCancel);
     try {
       executor.execute(call);
-    } catch (RejectedExecutionException e) {
-      call.settleExceptionally(e);
+    } catch (Throwable t) { // RejectedExecutionException, or a broken executor: never throw
+      call.settleExceptionally(t);
     }
     return call;
   }

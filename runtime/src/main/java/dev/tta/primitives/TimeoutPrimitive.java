@@ -93,8 +93,14 @@ public final class TimeoutPrimitive<I, O> implements WorkflowPrimitive<I, O> {
         return done; // finished before any deadline could pass: no timer needed
       }
     }
-    Deadline<O> deadline = new Deadline<>(this, context, work, runtime.clock().nanoTime());
-    deadline.timer = runtime.scheduler().schedule(deadline, timeoutNanos, TimeUnit.NANOSECONDS);
+    Deadline<O> deadline;
+    try {
+      deadline = new Deadline<>(this, context, work, runtime.clock().nanoTime());
+      deadline.timer = runtime.scheduler().schedule(deadline, timeoutNanos, TimeUnit.NANOSECONDS);
+    } catch (Throwable t) { // no deadline can be kept (e.g. the scheduler is shut down)
+      work.cancel(interrupt); // the call is never left running unwatched
+      return CompletableFuture.failedFuture(t);
+    }
     work.whenComplete(deadline);
     return deadline;
   }
