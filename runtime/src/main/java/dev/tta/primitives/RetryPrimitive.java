@@ -19,12 +19,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>The first attempt is a plain call: when it succeeds, retry costs nothing more. After a
  * retryable failure the remaining attempts are driven by Failsafe, with waits on the runtime's
- * {@link WorkflowScheduler} (no thread sleeps) and the time budget on the runtime's clock. When the
- * attempts are used up, the time budget is spent or a failure is not retryable, the result fails
- * with a {@link WorkflowException} whose {@link WorkflowException#attempts()} counts the attempts,
- * whose cause is the last failure and which holds the earlier failures as suppressed. Cancelling
- * the returned future cancels the attempt in flight and stops further attempts; an attempt that was
- * cancelled (it failed with a {@link CancellationException}) is never retried.
+ * {@link WorkflowScheduler} (no thread sleeps) and the time budget on the runtime's clock. Later
+ * attempts of a blocking delegate run on the runtime's executor, so that cancelling interrupts
+ * them. When the attempts are used up, the time budget is spent or a failure is not retryable, the
+ * result fails with a {@link WorkflowException} whose {@link WorkflowException#attempts()} counts
+ * the attempts, whose cause is the last failure and which holds the earlier failures as suppressed.
+ * Cancelling the returned future cancels the attempt in flight and stops further attempts; an
+ * attempt that was cancelled (it failed with a {@link CancellationException}) is never retried.
  *
  * @param <I> input type
  * @param <O> output type
@@ -105,7 +106,8 @@ public final class RetryPrimitive<I, O> implements WorkflowPrimitive<I, O> {
     private final WorkflowContext context;
     private final long start;
     private final List<Throwable> failures = new ArrayList<>(); // guarded by this
-    private volatile CompletableFuture<O> current;
+    private volatile CompletableFuture<O> current; // the first attempt, then Failsafe's run
+    private volatile CompletableFuture<O> attempt; // the later attempt in flight, if any
     private long nextDelayNanos; // guarded by this
     private boolean replayPending; // guarded by this
 
@@ -166,7 +168,16 @@ public final class RetryPrimitive<I, O> implements WorkflowPrimitive<I, O> {
       if (isClaimed()) {
         return CompletableFuture.failedFuture(new CancellationException());
       }
-      return Futures.call(retry.delegate, input, context);
+      WorkflowPrimitive<? super I, ? extends O> delegate = retry.delegate;
+      CompletableFuture<O> started =
+          delegate.isBlocking()
+              ? IsolatedCall.start(delegate, input, context, context.runtime().executor(), true)
+              : Futures.call(delegate, input, context);
+      attempt = started;
+      if (isClaimed()) {
+        stopLate(started); // cancelled while the attempt started
+      }
+      return started;
     }
 
     /**
@@ -235,6 +246,10 @@ public final class RetryPrimitive<I, O> implements WorkflowPrimitive<I, O> {
       CompletableFuture<O> inFlight = current;
       if (inFlight != null) {
         inFlight.cancel(interrupt);
+      }
+      CompletableFuture<O> later = attempt;
+      if (later != null) {
+        later.cancel(interrupt); // also when Failsafe does not pass the cancel on
       }
     }
   }
