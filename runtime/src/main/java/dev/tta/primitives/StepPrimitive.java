@@ -8,7 +8,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * A named step of a workflow: reports step start, success and failure to the runtime's listeners,
  * and turns any failure into a {@link WorkflowException} that names the workflow and this step (a
- * retried step's exception, which already does, passes through unchanged).
+ * retried step's exception, which already does, passes through unchanged; one of this workflow
+ * under another name, e.g. the body's, is renamed, keeping its cause, {@link
+ * WorkflowException#attempts()} and suppressed failures).
  *
  * @param <I> input type
  * @param <O> output type
@@ -87,8 +89,18 @@ public final class StepPrimitive<I, O> implements WorkflowPrimitive<I, O> {
     }
     if (failure instanceof WorkflowException) {
       WorkflowException e = (WorkflowException) failure;
-      if (e.workflow().equals(context.workflowName()) && e.step().equals(name)) {
-        return e;
+      if (e.workflow().equals(context.workflowName())) {
+        if (e.step().equals(name)) {
+          return e;
+        }
+        // The body's own report (e.g. a retry's, under the body's name): the same failure under
+        // this step's name, with its attempts and earlier failures.
+        WorkflowException renamed =
+            new WorkflowException(context.workflowName(), name, e.attempts(), e.getCause());
+        for (Throwable earlier : e.getSuppressed()) {
+          renamed.addSuppressed(earlier);
+        }
+        return renamed;
       }
     }
     return new WorkflowException(context.workflowName(), name, 1, failure);
