@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /** The for-each form of {@link ParallelPrimitive}: one body over every element of the input. */
 final class ForEachPrimitive<E, R> implements WorkflowPrimitive<Iterable<? extends E>, List<R>> {
@@ -62,7 +63,8 @@ final class ForEachPrimitive<E, R> implements WorkflowPrimitive<Iterable<? exten
     private final int limit;
     private final WorkflowContext context;
     private final Object[] results;
-    private final CompletableFuture<?>[] futures;
+    // Written by the starting thread, read by whichever thread stops the run.
+    private final AtomicReferenceArray<CompletableFuture<?>> futures;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger finished = new AtomicInteger();
     // Drain guard: completions that arrive while one thread starts elements hand the work to it,
@@ -80,7 +82,7 @@ final class ForEachPrimitive<E, R> implements WorkflowPrimitive<Iterable<? exten
       this.limit = limit;
       this.context = context;
       this.results = new Object[items.size()];
-      this.futures = new CompletableFuture<?>[items.size()];
+      this.futures = new AtomicReferenceArray<>(items.size());
     }
 
     void drain() {
@@ -102,7 +104,7 @@ final class ForEachPrimitive<E, R> implements WorkflowPrimitive<Iterable<? exten
           body.isBlocking()
               ? IsolatedCall.start(body, item, context, context.runtime().executor(), true)
               : Futures.call(body, item, context);
-      futures[index] = future;
+      futures.set(index, future);
       if (future.isDone()) {
         elementDone(index, future);
       } else {
@@ -129,9 +131,11 @@ final class ForEachPrimitive<E, R> implements WorkflowPrimitive<Iterable<? exten
       }
     }
 
+    /** Cancels the elements in flight; a thread is interrupted only if {@code interrupt}. */
     @Override
     void stop(boolean interrupt) {
-      for (CompletableFuture<?> future : futures) {
+      for (int i = 0; i < futures.length(); i++) {
+        CompletableFuture<?> future = futures.get(i);
         if (future != null && !future.isDone()) {
           future.cancel(interrupt);
         }

@@ -7,12 +7,14 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Runs branches at the same time on one input; the output lists their results in branch order.
  * Blocking branches each get a thread of the runtime's executor, so the wall time is about the
  * slowest branch; non-blocking ones are started directly. The first failure cancels the other
- * branches (interrupting blocking ones) and then fails the whole stage.
+ * branches (interrupting blocking ones) and then fails the whole stage. Cancelling the stage
+ * cancels the branches, interrupting blocking ones only if {@code mayInterruptIfRunning}.
  *
  * <p>{@link #forEach(WorkflowPrimitive, int)} is the other form: one body over every element of a
  * list input, at most {@code maxConcurrency} elements in flight, results in input order.
@@ -116,17 +118,18 @@ public final class ParallelPrimitive<I, O> implements WorkflowPrimitive<I, List<
    */
   private static final class Join<O> extends StoppableFuture<List<O>> {
     private final Object[] results;
-    private final CompletableFuture<?>[] futures;
+    // Written by the starting thread, read by whichever thread stops the stage.
+    private final AtomicReferenceArray<CompletableFuture<?>> futures;
     private final AtomicInteger remaining;
 
     Join(int size) {
       this.results = new Object[size];
-      this.futures = new CompletableFuture<?>[size];
+      this.futures = new AtomicReferenceArray<>(size);
       this.remaining = new AtomicInteger(size);
     }
 
     void track(int index, CompletableFuture<? extends O> future) {
-      futures[index] = future;
+      futures.set(index, future);
       if (future.isDone()) {
         if (future.isCompletedExceptionally()) {
           failed(Futures.failure(future));
@@ -162,9 +165,11 @@ public final class ParallelPrimitive<I, O> implements WorkflowPrimitive<I, List<
       stopAndFail(error, true);
     }
 
+    /** Cancels the branches in flight; a thread is interrupted only if {@code interrupt}. */
     @Override
     void stop(boolean interrupt) {
-      for (CompletableFuture<?> future : futures) {
+      for (int i = 0; i < futures.length(); i++) {
+        CompletableFuture<?> future = futures.get(i);
         if (future != null && !future.isDone()) {
           future.cancel(interrupt);
         }

@@ -56,11 +56,12 @@ public final class TimeoutPrimitive<I, O> implements WorkflowPrimitive<I, O> {
   }
 
   /**
-   * A deadline; {@code interrupt} chooses whether the late call's thread is interrupted.
+   * A deadline; {@code interrupt} chooses whether the late call's threads are interrupted (also
+   * those of parallel branches and other isolated work nested in it).
    *
    * @param delegate the work
    * @param timeout the deadline per call, positive
-   * @param interrupt whether to interrupt a late blocking call
+   * @param interrupt whether to interrupt a late blocking call and the work nested in it
    * @param <I> input type
    * @param <O> output type
    * @return the primitive
