@@ -19,6 +19,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -144,6 +145,47 @@ class LateTimerTest {
       assertInstanceOf(TimeoutException.class, failureWithin(result, PATIENCE_SECONDS));
     } finally {
       release.countDown();
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void fixedPoolOnTheRealClockStillFailsTheLateCall() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(1);
+    AtomicLong armedBy = new AtomicLong(); // System.nanoTime() once execute() has returned
+    CountDownLatch armed = new CountDownLatch(1);
+    LambdaPrimitive<String, String> late =
+        LambdaPrimitive.of(
+            "late",
+            (in, ctx) -> {
+              while (true) {
+                try {
+                  if (armed.await(PATIENCE_SECONDS, SECONDS)) {
+                    break;
+                  }
+                } catch (InterruptedException ignored) {
+                  // carry on regardless
+                }
+              }
+              // Busy past the deadline for sure, deaf to interrupts, holding the only thread.
+              long until = armedBy.get() + Duration.ofMillis(200).toNanos();
+              while (System.nanoTime() - until < 0) {
+                Thread.onSpinWait();
+              }
+              return "late";
+            });
+    try {
+      WorkflowContext context =
+          WorkflowContext.create("wf", WorkflowRuntime.builder().executor(pool).build());
+
+      CompletableFuture<String> result =
+          TimeoutPrimitive.of(late, Duration.ofMillis(50)).execute("in", context);
+      armedBy.set(System.nanoTime());
+      armed.countDown();
+
+      assertInstanceOf(TimeoutException.class, failureWithin(result, PATIENCE_SECONDS));
+    } finally {
+      armed.countDown();
       pool.shutdownNow();
     }
   }
