@@ -51,13 +51,25 @@ final class IsolatedCall<I, O> extends StoppableFuture<O> implements Runnable {
       WorkflowContext context,
       Executor executor,
       boolean interruptOnCancel) {
-    IsolatedCall<I, O> call = new IsolatedCall<>(primitive, input, context, interruptOnCancel);
+    IsolatedCall<I, O> call = create(primitive, input, context, interruptOnCancel);
     try {
       executor.execute(call);
     } catch (Throwable t) { // RejectedExecutionException, or a broken executor: never throw
       call.settleExceptionally(t);
     }
     return call;
+  }
+
+  /**
+   * A call that its creator runs itself ({@link #run()}), e.g. in place on the current thread once
+   * the call is published where a cancel can reach it.
+   */
+  static <I, O> IsolatedCall<I, O> create(
+      WorkflowPrimitive<? super I, ? extends O> primitive,
+      I input,
+      WorkflowContext context,
+      boolean interruptOnCancel) {
+    return new IsolatedCall<>(primitive, input, context, interruptOnCancel);
   }
 
   @Override

@@ -20,10 +20,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>The first attempt is a plain call: when it succeeds, retry costs nothing more. After a
  * retryable failure the remaining attempts are driven by Failsafe, with waits on the runtime's
  * {@link WorkflowScheduler} (no thread sleeps) and the time budget on the runtime's clock. Later
- * attempts of a blocking delegate run on the runtime's executor, so that cancelling interrupts
- * them. When the attempts are used up, the time budget is spent or a failure is not retryable, the
- * result fails with a {@link WorkflowException} whose {@link WorkflowException#attempts()} counts
- * the attempts, whose cause is the last failure and which holds the earlier failures as suppressed.
+ * attempts run on the thread the scheduler runs the retry on (by default one of the runtime's
+ * executor); a blocking one runs as an isolated call there, so that cancelling interrupts it. When
+ * the attempts are used up, the time budget is spent or a failure is not retryable, the result
+ * fails with a {@link WorkflowException} whose {@link WorkflowException#attempts()} counts the
+ * attempts, whose cause is the last failure and which holds the earlier failures as suppressed.
  * Cancelling the returned future cancels the attempt in flight and stops further attempts; an
  * attempt that was cancelled (it failed with a {@link CancellationException}) is never retried.
  *
@@ -169,15 +170,25 @@ public final class RetryPrimitive<I, O> implements WorkflowPrimitive<I, O> {
         return CompletableFuture.failedFuture(new CancellationException());
       }
       WorkflowPrimitive<? super I, ? extends O> delegate = retry.delegate;
-      CompletableFuture<O> started =
-          delegate.isBlocking()
-              ? IsolatedCall.start(delegate, input, context, context.runtime().executor(), true)
-              : Futures.call(delegate, input, context);
-      attempt = started;
-      if (isClaimed()) {
-        stopLate(started); // cancelled while the attempt started
+      if (!delegate.isBlocking()) {
+        CompletableFuture<O> started = Futures.call(delegate, input, context);
+        attempt = started;
+        if (isClaimed()) {
+          stopLate(started); // cancelled while the attempt started
+        }
+        return started;
       }
-      return started;
+      // In place, as an isolated call published before it starts: a cancel interrupts it. (No
+      // hand-off to the executor: the scheduler already runs us where blocking work may run, and
+      // a virtual-time test keeps the attempt on its own thread.)
+      IsolatedCall<I, O> call = IsolatedCall.create(delegate, input, context, true);
+      attempt = call;
+      if (isClaimed()) {
+        stopLate(call); // cancelled during the wait: the call never starts
+      } else {
+        call.run();
+      }
+      return call;
     }
 
     /**

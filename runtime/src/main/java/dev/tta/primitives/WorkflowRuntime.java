@@ -214,8 +214,7 @@ public final class WorkflowRuntime {
                 executor.execute(task);
               } catch (RejectedExecutionException e) {
                 // A due task must never vanish (a lost deadline or retry wait hangs its caller):
-                // with no thread to spare, run it here. Deadlines are short; a retry moves a
-                // blocking attempt back to the executor (where a rejection fails the attempt).
+                // with no thread to spare, run it here.
                 task.run();
               }
             };

@@ -2,7 +2,7 @@ package dev.tta.primitives;
 
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tta.primitives.testing.VirtualTime;
@@ -14,7 +14,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
-/** Later attempts of a blocking step run isolated: cancelling the retry interrupts them. */
+/**
+ * Later attempts of a blocking step run as isolated calls where the scheduler runs the retry:
+ * cancelling the retry interrupts them, and virtual time stays deterministic.
+ */
 class RetryLaterAttemptCancellationTest {
 
   private static final long PATIENCE_SECONDS = 10;
@@ -56,7 +59,7 @@ class RetryLaterAttemptCancellationTest {
   }
 
   @Test
-  void blockingLaterAttemptRunsOnTheExecutorNotOnTheSchedulersThread() throws Exception {
+  void blockingLaterAttemptRunsWhereTheSchedulerRunsTheRetry() throws Exception {
     VirtualTime time = new VirtualTime(); // its tasks run on the thread that advances it
     AtomicInteger calls = new AtomicInteger();
     AtomicReference<Thread> secondRanOn = new AtomicReference<>();
@@ -79,7 +82,33 @@ class RetryLaterAttemptCancellationTest {
         retry.execute("x", WorkflowContext.create("wf", time.runtime()));
     time.advance(Duration.ofMillis(10));
 
-    assertEquals("ok", result.get(PATIENCE_SECONDS, SECONDS));
-    assertNotSame(Thread.currentThread(), secondRanOn.get());
+    // Deterministic under virtual time: no hand-off to another thread.
+    assertEquals("ok", result.getNow(null));
+    assertSame(Thread.currentThread(), secondRanOn.get());
+  }
+
+  @Test
+  void blockingLaterAttemptCancelledDuringTheWaitNeverStarts() {
+    VirtualTime time = new VirtualTime();
+    AtomicInteger calls = new AtomicInteger();
+    LambdaPrimitive<String, String> step =
+        LambdaPrimitive.of(
+            "s",
+            (in, ctx) -> {
+              calls.incrementAndGet();
+              throw new IOException("down");
+            });
+    RetryPrimitive<String, String> retry =
+        RetryPrimitive.of(
+            step,
+            RetryPolicy.builder().maxAttempts(5).delay(Duration.ofMillis(10)).jitter(0).build());
+
+    CompletableFuture<String> result =
+        retry.execute("x", WorkflowContext.create("wf", time.runtime()));
+    assertTrue(result.cancel(true));
+    time.advance(Duration.ofSeconds(1));
+
+    assertEquals(1, calls.get());
+    assertEquals(0, time.pendingTasks());
   }
 }
