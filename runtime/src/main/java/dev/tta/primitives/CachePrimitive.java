@@ -3,8 +3,11 @@ package dev.tta.primitives;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
@@ -14,8 +17,11 @@ import java.util.function.Function;
  * flight). Failures are never cached: a failed call removes its entry, so the next call runs again.
  *
  * <p>The cache belongs to this primitive; its clock is the clock of the runtime passed to {@link
- * Builder#build(WorkflowRuntime)}. Cancelling a caller's future detaches that caller only: the
- * shared execution goes on for the others and for the cache.
+ * Builder#build(WorkflowRuntime)}. Every caller gets a future of its own. Cancelling it detaches
+ * that caller only while others still wait: the shared execution goes on for them and for the
+ * cache. When the last caller waiting for an execution in flight cancels, the execution is
+ * cancelled too (so cancelling a run stops, e.g., retries inside the cache) and its entry is
+ * dropped: the next call runs again.
  *
  * @param <I> input type
  * @param <O> output type
@@ -70,50 +76,58 @@ public final class CachePrimitive<I, O> implements WorkflowPrimitive<I, O> {
     if (k == null) {
       k = NULL_KEY;
     }
-    CompletableFuture<O> cached = cache.getIfPresent(k);
-    if (cached == null) {
-      Entry<O> mine = new Entry<>();
-      cached = cache.asMap().putIfAbsent(k, mine);
+    while (true) {
+      CompletableFuture<O> cached = cache.getIfPresent(k);
       if (cached == null) {
-        misses.increment();
+        Flight<O> mine = new Flight<>(k, cache.asMap());
+        Caller<O> first =
+            mine.addCaller(); // before the entry is shared: it cannot be abandoned yet
+        cached = cache.asMap().putIfAbsent(k, mine);
+        if (cached == null) {
+          misses.increment();
+          Events events = context.runtime().events();
+          if (events.enabled()) {
+            events.onCacheMiss(context, name());
+          }
+          // Run outside any map lock: a slow or re-entrant step must not block other keys.
+          // Detached from the caller's isolated call: others may share this execution.
+          mine.start(IsolatedCall.callDetached(delegate, input, context));
+          return first;
+        }
+      }
+      Flight<O> flight = (Flight<O>) cached;
+      CompletableFuture<O> outcome = flight.outcome;
+      CompletableFuture<O> result;
+      if (Futures.succeeded(outcome)) {
+        result = CompletableFuture.completedFuture(outcome.getNow(null));
+      } else {
+        // Each caller gets its own future: cancelling it detaches that caller only.
+        result = flight.addCaller();
+        if (result == null && outcome.isDone()) {
+          result = CompletableFuture.failedFuture(Futures.failure(outcome)); // failed just now
+        }
+      }
+      if (result != null) {
+        hits.increment();
         Events events = context.runtime().events();
         if (events.enabled()) {
-          events.onCacheMiss(context, name());
+          events.onCacheHit(context, name());
         }
-        // Run outside any map lock: a slow or re-entrant step must not block other keys.
-        Object entryKey = k;
-        Futures.call(delegate, input, context)
-            .whenComplete(
-                (value, error) -> {
-                  if (error == null && value != null) {
-                    mine.complete(value); // Caffeine now starts the ttl and counts the entry
-                    mine.outcome.complete(value);
-                  } else {
-                    // Failures (and nulls) are never cached. Drop the entry before callers hear,
-                    // and end Caffeine's future by cancelling it: a failed one makes Caffeine log
-                    // a WARNING for every failed call, though the failure is the caller's.
-                    cache.asMap().remove(entryKey, mine);
-                    mine.cancel(false);
-                    if (error == null) {
-                      mine.outcome.complete(null);
-                    } else {
-                      mine.outcome.completeExceptionally(Futures.unwrap(error));
-                    }
-                  }
-                });
-        return mine.outcome.copy();
+        return result;
       }
+      // Every caller of that execution cancelled and it is being stopped: start afresh.
+      cache.asMap().remove(k, flight);
     }
-    hits.increment();
-    Events events = context.runtime().events();
-    if (events.enabled()) {
-      events.onCacheHit(context, name());
-    }
-    // Hand out a copy: a caller cancelling or completing its future must not touch the entry.
-    CompletableFuture<O> outcome = ((Entry<O>) cached).outcome;
-    return Futures.succeeded(outcome)
-        ? CompletableFuture.completedFuture(outcome.getNow(null))
-        : outcome.copy();
+  }
+
+  /**
+   * How many callers wait for the execution in flight for {@code input}; 0 if none is in flight.
+   * For tests.
+   */
+  int waitingCallers(I input) {
+    Object k = key.apply(input);
+    CompletableFuture<O> cached = cache.getIfPresent(k == null ? NULL_KEY : k);
+    return cached == null ? 0 : ((Flight<O>) cached).waiting();
   }
 
   /**
@@ -150,11 +164,112 @@ public final class CachePrimitive<I, O> implements WorkflowPrimitive<I, O> {
   }
 
   /**
-   * The future Caffeine holds for a key, completed only with a value; the callers' outcome, value
-   * or failure, is kept beside it.
+   * One execution for a key: the future Caffeine holds, completed only with a value; the outcome,
+   * value or failure, is kept beside it. Counts the callers waiting for it: when the last of them
+   * cancels before the outcome is known, the execution is cancelled and the entry dropped.
    */
-  private static final class Entry<O> extends CompletableFuture<O> {
+  private static final class Flight<O> extends CompletableFuture<O> {
     final CompletableFuture<O> outcome = new CompletableFuture<>();
+    private final Object key;
+    private final ConcurrentMap<Object, CompletableFuture<O>> entries;
+    // Guarded by this: the callers waiting; null once the outcome is known or nobody waits.
+    private Set<Caller<O>> callers = new HashSet<>(4);
+    private CompletableFuture<? extends O> work; // guarded by this
+    private boolean abandoned; // guarded by this
+    private boolean interruptOnAbandon; // guarded by this
+
+    Flight(Object key, ConcurrentMap<Object, CompletableFuture<O>> entries) {
+      this.key = key;
+      this.entries = entries;
+    }
+
+    /** A new caller's future, or null if the outcome is known or the execution is abandoned. */
+    synchronized Caller<O> addCaller() {
+      if (callers == null) {
+        return null;
+      }
+      Caller<O> caller = new Caller<>(this);
+      callers.add(caller);
+      return caller;
+    }
+
+    synchronized int waiting() {
+      return callers == null ? 0 : callers.size();
+    }
+
+    void start(CompletableFuture<? extends O> started) {
+      boolean stop;
+      boolean interrupt;
+      synchronized (this) {
+        work = started;
+        stop = abandoned;
+        interrupt = interruptOnAbandon;
+      }
+      if (stop) {
+        started.cancel(interrupt); // abandoned while the delegate was being started
+      }
+      started.whenComplete(this::finished);
+    }
+
+    /** A caller cancelled; the last one to go stops the execution. */
+    void leave(Caller<O> caller, boolean interrupt) {
+      CompletableFuture<? extends O> toStop;
+      synchronized (this) {
+        if (callers == null || !callers.remove(caller) || !callers.isEmpty()) {
+          return;
+        }
+        callers = null;
+        abandoned = true;
+        interruptOnAbandon = interrupt;
+        toStop = work;
+      }
+      entries.remove(key, this); // the next call starts afresh
+      if (toStop != null) {
+        toStop.cancel(interrupt); // its completion (a cancellation) is handled by finished()
+      }
+    }
+
+    private void finished(O value, Throwable error) {
+      if (error == null && value != null) {
+        complete(value); // Caffeine now starts the ttl and counts the entry
+        outcome.complete(value);
+      } else {
+        // Failures (and nulls) are never cached. Drop the entry before callers hear, and end
+        // Caffeine's future by cancelling it: a failed one makes Caffeine log a WARNING for
+        // every failed call, though the failure is the caller's.
+        entries.remove(key, this);
+        cancel(false);
+        if (error == null) {
+          outcome.complete(null);
+        } else {
+          outcome.completeExceptionally(Futures.unwrap(error));
+        }
+      }
+      Set<Caller<O>> waiting;
+      synchronized (this) {
+        waiting = callers;
+        callers = null;
+      }
+      if (waiting != null) {
+        for (Caller<O> caller : waiting) {
+          caller.settleFrom(outcome);
+        }
+      }
+    }
+  }
+
+  /** One caller's future of a shared execution; cancelling it detaches the caller. */
+  private static final class Caller<O> extends StoppableFuture<O> {
+    private final Flight<O> flight;
+
+    Caller(Flight<O> flight) {
+      this.flight = flight;
+    }
+
+    @Override
+    void stop(boolean interrupt) {
+      flight.leave(this, interrupt);
+    }
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.tta.primitives;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -10,9 +11,13 @@ import java.util.concurrent.CompletionStage;
  * On failure, runs a fallback instead. The fallback runs when the failure (the step's own failure,
  * with {@link WorkflowException} and future wrappers removed) is an instance of an {@code applyOn}
  * type and of no {@code skipOn} type (skip-on wins). It receives the same input and that cause. If
- * the fallback fails too, its failure propagates with the original failure {@linkplain
- * Throwable#getSuppressed() suppressed}. A fallback may itself be a {@code FallbackPrimitive}: that
- * makes a chain.
+ * the fallback fails too, the result fails with a new {@link WorkflowException} naming this step,
+ * whose {@linkplain Throwable#getCause() cause} is the fallback's own failure and which holds the
+ * original failure {@linkplain Throwable#getSuppressed() suppressed}. The fallback's exception is
+ * never modified (it may be a shared instance, thrown on every call). A fallback that rethrows the
+ * cause it was given declines: the original failure propagates unchanged; a cancelled fallback
+ * propagates its {@link CancellationException}. A fallback may itself be a {@code
+ * FallbackPrimitive}: that makes a chain.
  *
  * @param <I> input type
  * @param <O> output type
@@ -75,18 +80,18 @@ public final class FallbackPrimitive<I, O> implements WorkflowPrimitive<I, O> {
     first.whenComplete(
         (value, error) -> {
           if (error == null) {
-            result.complete(value);
-          } else if (!result.isDone()) {
+            result.settle(value);
+          } else if (!result.isClaimed()) {
             Throwable failure = Futures.unwrap(error);
             if (handles(failure)) {
               CompletableFuture<O> fallback = recover(input, failure, context);
               result.current = fallback;
-              Futures.relay(fallback, result);
-              if (result.isDone()) {
-                fallback.cancel(true);
+              result.settleFrom(fallback);
+              if (result.isClaimed() && !fallback.isDone()) {
+                result.stopLate(fallback); // cancelled while the fallback started
               }
             } else {
-              result.completeExceptionally(failure);
+              result.settleExceptionally(failure);
             }
           }
         });
@@ -94,7 +99,7 @@ public final class FallbackPrimitive<I, O> implements WorkflowPrimitive<I, O> {
   }
 
   private boolean handles(Throwable failure) {
-    if (failure instanceof java.util.concurrent.CancellationException) {
+    if (failure instanceof CancellationException) {
       return false; // a cancelled run wants no more work
     }
     Throwable cause = Futures.rootCause(failure);
@@ -129,20 +134,24 @@ public final class FallbackPrimitive<I, O> implements WorkflowPrimitive<I, O> {
     fallback.whenComplete(
         (value, error) -> {
           if (error == null) {
-            result.complete(value);
-          } else if (!result.isDone()) {
+            result.settle(value);
+          } else if (!result.isClaimed()) {
             Throwable own = Futures.unwrap(error);
-            if (own == cause) {
-              // The fallback rethrew the cause it was given: it declined, so the original failure
-              // goes on unchanged. Suppressing a WorkflowException in its own cause would make a
-              // cycle (cause -> wrapper -> cause) that breaks some loggers.
-              result.completeExceptionally(failure);
+            if (own == cause || own == failure) {
+              // The fallback rethrew what it was given: it declined, so the original failure goes
+              // on unchanged.
+              result.settleExceptionally(failure);
               return;
             }
-            if (own != failure) {
-              own.addSuppressed(failure);
+            if (own instanceof CancellationException) {
+              result.settleExceptionally(own); // cancelled, not failed
+              return;
             }
-            result.completeExceptionally(own);
+            // A new wrapper carries both: the fallback's own exception may be shared (a constant
+            // thrown on every call), so adding the original to it would grow it without bound.
+            WorkflowException both = new WorkflowException(context.workflowName(), name(), 1, own);
+            both.addSuppressed(failure);
+            result.settleExceptionally(both);
           }
         });
     return result;
@@ -159,7 +168,7 @@ public final class FallbackPrimitive<I, O> implements WorkflowPrimitive<I, O> {
   }
 
   /** The result while the primary or the fallback runs; cancelling cancels whichever runs. */
-  private static final class Recovering<O> extends CompletableFuture<O> {
+  private static final class Recovering<O> extends StoppableFuture<O> {
     volatile CompletableFuture<O> current;
 
     Recovering(CompletableFuture<O> first) {
@@ -167,12 +176,8 @@ public final class FallbackPrimitive<I, O> implements WorkflowPrimitive<I, O> {
     }
 
     @Override
-    public boolean cancel(boolean mayInterruptIfRunning) {
-      boolean cancelled = super.cancel(mayInterruptIfRunning);
-      if (cancelled) {
-        current.cancel(true);
-      }
-      return cancelled;
+    void stop(boolean interrupt) {
+      current.cancel(interrupt);
     }
   }
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /** The for-each form of {@link ParallelPrimitive}: one body over every element of the input. */
 final class ForEachPrimitive<E, R> implements WorkflowPrimitive<Iterable<? extends E>, List<R>> {
@@ -27,7 +28,12 @@ final class ForEachPrimitive<E, R> implements WorkflowPrimitive<Iterable<? exten
       return CompletableFuture.failedFuture(
           new NullPointerException("for-each '" + body.name() + "' got a null input"));
     }
-    List<E> items = ParallelPrimitive.toList(input);
+    List<E> items;
+    try {
+      items = ParallelPrimitive.toList(input); // iterates the caller's Iterable: it may throw
+    } catch (Throwable t) { // execute never throws
+      return CompletableFuture.failedFuture(t);
+    }
     if (items.isEmpty()) {
       return CompletableFuture.completedFuture(List.of());
     }
@@ -47,14 +53,18 @@ final class ForEachPrimitive<E, R> implements WorkflowPrimitive<Iterable<? exten
     return false;
   }
 
-  /** One for-each run: starts elements while under the bound, in input order. */
-  private static final class Run<E, R> extends CompletableFuture<List<R>> {
+  /**
+   * One for-each run: starts elements while under the bound, in input order. The first failure
+   * stops the elements in flight, then fails the run.
+   */
+  private static final class Run<E, R> extends StoppableFuture<List<R>> {
     private final WorkflowPrimitive<? super E, ? extends R> body;
     private final List<E> items;
     private final int limit;
     private final WorkflowContext context;
     private final Object[] results;
-    private final CompletableFuture<?>[] futures;
+    // Written by the starting thread, read by whichever thread stops the run.
+    private final AtomicReferenceArray<CompletableFuture<?>> futures;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger finished = new AtomicInteger();
     // Drain guard: completions that arrive while one thread starts elements hand the work to it,
@@ -72,7 +82,7 @@ final class ForEachPrimitive<E, R> implements WorkflowPrimitive<Iterable<? exten
       this.limit = limit;
       this.context = context;
       this.results = new Object[items.size()];
-      this.futures = new CompletableFuture<?>[items.size()];
+      this.futures = new AtomicReferenceArray<>(items.size());
     }
 
     void drain() {
@@ -80,7 +90,7 @@ final class ForEachPrimitive<E, R> implements WorkflowPrimitive<Iterable<? exten
         return;
       }
       do {
-        while (next < items.size() && inFlight.get() < limit && !isDone()) {
+        while (next < items.size() && inFlight.get() < limit && !isClaimed()) {
           int index = next++;
           inFlight.incrementAndGet();
           start(index);
@@ -94,48 +104,42 @@ final class ForEachPrimitive<E, R> implements WorkflowPrimitive<Iterable<? exten
           body.isBlocking()
               ? IsolatedCall.start(body, item, context, context.runtime().executor(), true)
               : Futures.call(body, item, context);
-      futures[index] = future;
+      futures.set(index, future);
       if (future.isDone()) {
-        settle(index, future);
+        elementDone(index, future);
       } else {
-        future.whenComplete((value, error) -> settle(index, future));
-        if (isDone()) {
-          future.cancel(true);
+        future.whenComplete((value, error) -> elementDone(index, future));
+        if (isClaimed()) {
+          stopLate(future); // the run failed or was cancelled while this element started
         }
       }
     }
 
-    private void settle(int index, CompletableFuture<? extends R> future) {
+    private void elementDone(int index, CompletableFuture<? extends R> future) {
       if (Futures.succeeded(future)) {
         results[index] = future.getNow(null); // published by the increment below
         inFlight.decrementAndGet();
         if (finished.incrementAndGet() == results.length) {
           @SuppressWarnings("unchecked") // each slot holds an R
           List<R> list = (List<R>) Collections.unmodifiableList(Arrays.asList(results));
-          complete(list);
+          settle(list);
         } else {
           drain();
         }
-      } else if (completeExceptionally(Futures.failure(future))) {
-        cancelAll();
+      } else {
+        stopAndFail(Futures.failure(future), true);
       }
     }
 
-    private void cancelAll() {
-      for (CompletableFuture<?> future : futures) {
+    /** Cancels the elements in flight; a thread is interrupted only if {@code interrupt}. */
+    @Override
+    void stop(boolean interrupt) {
+      for (int i = 0; i < futures.length(); i++) {
+        CompletableFuture<?> future = futures.get(i);
         if (future != null && !future.isDone()) {
-          future.cancel(true);
+          future.cancel(interrupt);
         }
       }
-    }
-
-    @Override
-    public boolean cancel(boolean mayInterruptIfRunning) {
-      boolean cancelled = super.cancel(mayInterruptIfRunning);
-      if (cancelled) {
-        cancelAll();
-      }
-      return cancelled;
     }
   }
 }

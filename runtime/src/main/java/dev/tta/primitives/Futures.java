@@ -67,24 +67,6 @@ final class Futures {
     return current;
   }
 
-  /** Completes {@code target} like {@code source}. */
-  static <T> void relay(CompletableFuture<? extends T> source, CompletableFuture<T> target) {
-    if (succeeded(source)) {
-      target.complete(source.getNow(null));
-    } else if (source.isDone()) {
-      target.completeExceptionally(failure(source));
-    } else {
-      source.whenComplete(
-          (value, error) -> {
-            if (error == null) {
-              target.complete(value);
-            } else {
-              target.completeExceptionally(unwrap(error));
-            }
-          });
-    }
-  }
-
   /** Whether {@code t} is an instance of one of {@code types}. */
   static boolean isAny(Throwable t, Iterable<Class<? extends Throwable>> types) {
     for (Class<? extends Throwable> type : types) {

@@ -2,14 +2,22 @@ package dev.tta.primitives;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Runs a primitive on an executor thread and completes with its result. Cancelling interrupts the
  * thread while the primitive's {@code execute} runs (never afterwards, when the thread may serve
- * someone else) and cancels the primitive's own future.
+ * someone else) and cancels the primitive's own future; the interrupt comes before the cancelled
+ * call completes.
+ *
+ * <p>While {@code execute} runs, the call is the thread's {@linkplain #current() current} isolated
+ * call: a sequence running synchronously inside it asks {@link #cancelledOnThisThread()} between
+ * its steps, so a cancelled run starts no further step even if the running step ignores its
+ * interrupt.
  */
-final class IsolatedCall<I, O> extends CompletableFuture<O> implements Runnable {
+final class IsolatedCall<I, O> extends StoppableFuture<O> implements Runnable {
+
+  /** The isolated call whose {@code execute} runs on this thread, if any. */
+  private static final ThreadLocal<IsolatedCall<?, ?>> CURRENT = new ThreadLocal<>();
 
   private final WorkflowPrimitive<? super I, ? extends O> primitive;
   private final I input;
@@ -19,6 +27,8 @@ final class IsolatedCall<I, O> extends CompletableFuture<O> implements Runnable 
   // Guarded by this: the thread inside execute(), if any.
   private Thread runner;
   private volatile CompletableFuture<? extends O> inner;
+  // The call this one runs inside on the same thread (a direct executor), if any.
+  private IsolatedCall<?, ?> enclosing;
 
   private IsolatedCall(
       WorkflowPrimitive<? super I, ? extends O> primitive,
@@ -31,68 +41,135 @@ final class IsolatedCall<I, O> extends CompletableFuture<O> implements Runnable 
     this.interruptOnCancel = interruptOnCancel;
   }
 
-  /** Submits {@code primitive} to {@code executor}; a rejection becomes the failure. */
+  /**
+   * Submits {@code primitive} to {@code executor}; a rejection (or any other throw of the executor)
+   * becomes the failure.
+   */
   static <I, O> IsolatedCall<I, O> start(
       WorkflowPrimitive<? super I, ? extends O> primitive,
       I input,
       WorkflowContext context,
       Executor executor,
       boolean interruptOnCancel) {
-    IsolatedCall<I, O> call = new IsolatedCall<>(primitive, input, context, interruptOnCancel);
+    IsolatedCall<I, O> call = create(primitive, input, context, interruptOnCancel);
     try {
       executor.execute(call);
-    } catch (RejectedExecutionException e) {
-      call.completeExceptionally(e);
+    } catch (Throwable t) { // RejectedExecutionException, or a broken executor: never throw
+      call.settleExceptionally(t);
     }
     return call;
+  }
+
+  /**
+   * A call that its creator runs itself ({@link #run()}), e.g. in place on the current thread once
+   * the call is published where a cancel can reach it.
+   */
+  static <I, O> IsolatedCall<I, O> create(
+      WorkflowPrimitive<? super I, ? extends O> primitive,
+      I input,
+      WorkflowContext context,
+      boolean interruptOnCancel) {
+    return new IsolatedCall<>(primitive, input, context, interruptOnCancel);
   }
 
   @Override
   public void run() {
     synchronized (this) {
-      if (isDone()) {
+      if (isClaimed() || isDone()) {
         return; // cancelled or timed out before it started: do no work
       }
       runner = Thread.currentThread();
     }
+    IsolatedCall<?, ?> previous = CURRENT.get();
+    enclosing = previous;
+    CURRENT.set(this);
     CompletableFuture<? extends O> result;
     try {
       result = Futures.call(primitive, input, context);
     } finally {
+      if (previous == null) {
+        CURRENT.remove(); // leave nothing behind on a pool thread
+      } else {
+        CURRENT.set(previous);
+      }
       synchronized (this) {
         runner = null;
       }
-      if (isDone()) {
+      if (isClaimed()) {
         Thread.interrupted(); // a late interrupt must not leak into the pool thread's next task
       }
     }
     inner = result;
-    if (isDone()) {
-      result.cancel(true);
+    if (isClaimed()) {
+      stopLate(result);
     } else {
-      Futures.relay(result, this);
+      settleFrom(result);
     }
   }
 
-  /** Stops the work: interrupts {@code execute} if it runs, cancels what it started. */
-  private void stop(boolean interrupt) {
+  /**
+   * The isolated call whose {@code execute} runs on this thread, or {@code null}.
+   *
+   * @return the current call
+   */
+  static IsolatedCall<?, ?> current() {
+    return CURRENT.get();
+  }
+
+  /**
+   * Whether the isolated call running on this thread (or one it runs inside) was cancelled or
+   * otherwise ended: work it started synchronously should start nothing more. Cheap: one
+   * thread-local read.
+   *
+   * @return true if the enclosing call is over
+   */
+  static boolean cancelledOnThisThread() {
+    IsolatedCall<?, ?> call = CURRENT.get();
+    return call != null && call.isOver();
+  }
+
+  /** Whether this call, or one it runs inside, was cancelled or otherwise ended. */
+  boolean isOver() {
+    for (IsolatedCall<?, ?> call = this; call != null; call = call.enclosing) {
+      if (call.isClaimed() || call.isDone()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Calls {@code primitive} outside the current isolated call: for work shared with other callers
+   * (a cache's single flight), which must not stop because the caller that started it is cancelled.
+   */
+  static <I, O> CompletableFuture<O> callDetached(
+      WorkflowPrimitive<? super I, ? extends O> primitive, I input, WorkflowContext context) {
+    IsolatedCall<?, ?> previous = CURRENT.get();
+    if (previous == null) {
+      return Futures.call(primitive, input, context);
+    }
+    CURRENT.remove();
+    try {
+      return Futures.call(primitive, input, context);
+    } finally {
+      CURRENT.set(previous);
+    }
+  }
+
+  /**
+   * Interrupts {@code execute} if it runs (and interrupting is allowed), cancels what it started.
+   */
+  @Override
+  void stop(boolean interrupt) {
+    boolean interruptNow = interrupt && interruptOnCancel;
     synchronized (this) {
-      if (runner != null && interrupt) {
+      if (runner != null && interruptNow) {
         runner.interrupt();
       }
     }
     CompletableFuture<? extends O> work = inner;
     if (work != null) {
-      work.cancel(interrupt);
+      work.cancel(interruptNow);
     }
-  }
-
-  @Override
-  public boolean cancel(boolean mayInterruptIfRunning) {
-    boolean cancelled = super.cancel(mayInterruptIfRunning);
-    if (cancelled) {
-      stop(interruptOnCancel);
-    }
-    return cancelled;
   }
 }

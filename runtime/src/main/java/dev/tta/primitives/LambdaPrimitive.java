@@ -80,18 +80,24 @@ public final class LambdaPrimitive<I, O> implements WorkflowPrimitive<I, O> {
       }
     }
     CompletionStage<? extends O> stage;
+    CompletableFuture<? extends O> future;
     try {
       stage = async.apply(input, context);
+      if (stage == null) {
+        return CompletableFuture.failedFuture(
+            new NullPointerException("async step '" + name + "' returned null, not a stage"));
+      }
+      future = stage.toCompletableFuture(); // a foreign stage may not support it
     } catch (Throwable t) {
       return CompletableFuture.failedFuture(t);
     }
-    if (stage == null) {
+    if (future == null) {
       return CompletableFuture.failedFuture(
-          new NullPointerException("async step '" + name + "' returned null, not a stage"));
+          new NullPointerException("async step '" + name + "': toCompletableFuture() gave null"));
     }
     @SuppressWarnings("unchecked") // read-only use of the stage's value
-    CompletableFuture<O> future = (CompletableFuture<O>) stage.toCompletableFuture();
-    return future;
+    CompletableFuture<O> widened = (CompletableFuture<O>) future;
+    return widened;
   }
 
   @Override

@@ -7,12 +7,14 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Runs branches at the same time on one input; the output lists their results in branch order.
  * Blocking branches each get a thread of the runtime's executor, so the wall time is about the
- * slowest branch; non-blocking ones are started directly. The first failure fails the whole stage
- * and cancels the other branches (interrupting blocking ones).
+ * slowest branch; non-blocking ones are started directly. The first failure cancels the other
+ * branches (interrupting blocking ones) and then fails the whole stage. Cancelling the stage
+ * cancels the branches, interrupting blocking ones only if {@code mayInterruptIfRunning}.
  *
  * <p>{@link #forEach(WorkflowPrimitive, int)} is the other form: one body over every element of a
  * list input, at most {@code maxConcurrency} elements in flight, results in input order.
@@ -88,7 +90,7 @@ public final class ParallelPrimitive<I, O> implements WorkflowPrimitive<I, List<
   @Override
   public CompletableFuture<List<O>> execute(I input, WorkflowContext context) {
     Join<O> join = new Join<>(branches.length);
-    for (int i = 0; i < branches.length && !join.isDone(); i++) {
+    for (int i = 0; i < branches.length && !join.isClaimed(); i++) {
       WorkflowPrimitive<? super I, ? extends O> branch = branches[i];
       CompletableFuture<? extends O> future =
           branch.isBlocking()
@@ -110,20 +112,24 @@ public final class ParallelPrimitive<I, O> implements WorkflowPrimitive<I, List<
     return false;
   }
 
-  /** Collects branch results in order; fails fast and cancels the rest. */
-  private static final class Join<O> extends CompletableFuture<List<O>> {
+  /**
+   * Collects branch results in order; fails fast: the first failure stops the other branches, then
+   * fails the stage.
+   */
+  private static final class Join<O> extends StoppableFuture<List<O>> {
     private final Object[] results;
-    private final CompletableFuture<?>[] futures;
+    // Written by the starting thread, read by whichever thread stops the stage.
+    private final AtomicReferenceArray<CompletableFuture<?>> futures;
     private final AtomicInteger remaining;
 
     Join(int size) {
       this.results = new Object[size];
-      this.futures = new CompletableFuture<?>[size];
+      this.futures = new AtomicReferenceArray<>(size);
       this.remaining = new AtomicInteger(size);
     }
 
     void track(int index, CompletableFuture<? extends O> future) {
-      futures[index] = future;
+      futures.set(index, future);
       if (future.isDone()) {
         if (future.isCompletedExceptionally()) {
           failed(Futures.failure(future));
@@ -139,8 +145,8 @@ public final class ParallelPrimitive<I, O> implements WorkflowPrimitive<I, List<
                 failed(Futures.unwrap(error));
               }
             });
-        if (isDone()) {
-          future.cancel(true); // the stage failed or was cancelled while this branch started
+        if (isClaimed()) {
+          stopLate(future); // the stage failed or was cancelled while this branch started
         }
       }
     }
@@ -150,31 +156,24 @@ public final class ParallelPrimitive<I, O> implements WorkflowPrimitive<I, List<
       if (remaining.decrementAndGet() == 0) {
         @SuppressWarnings("unchecked") // each slot holds an O
         List<O> list = (List<O>) Collections.unmodifiableList(Arrays.asList(results));
-        complete(list);
+        settle(list);
       }
     }
 
+    /** Stops the other branches (interrupting blocking ones), then fails the stage. */
     private void failed(Throwable error) {
-      if (completeExceptionally(error)) {
-        cancelAll();
-      }
+      stopAndFail(error, true);
     }
 
-    private void cancelAll() {
-      for (CompletableFuture<?> future : futures) {
+    /** Cancels the branches in flight; a thread is interrupted only if {@code interrupt}. */
+    @Override
+    void stop(boolean interrupt) {
+      for (int i = 0; i < futures.length(); i++) {
+        CompletableFuture<?> future = futures.get(i);
         if (future != null && !future.isDone()) {
-          future.cancel(true);
+          future.cancel(interrupt);
         }
       }
-    }
-
-    @Override
-    public boolean cancel(boolean mayInterruptIfRunning) {
-      boolean cancelled = super.cancel(mayInterruptIfRunning);
-      if (cancelled) {
-        cancelAll();
-      }
-      return cancelled;
     }
   }
 

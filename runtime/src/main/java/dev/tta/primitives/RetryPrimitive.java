@@ -19,11 +19,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>The first attempt is a plain call: when it succeeds, retry costs nothing more. After a
  * retryable failure the remaining attempts are driven by Failsafe, with waits on the runtime's
- * {@link WorkflowScheduler} (no thread sleeps) and the time budget on the runtime's clock. When the
- * attempts are used up, the time budget is spent or a failure is not retryable, the result fails
- * with a {@link WorkflowException} whose {@link WorkflowException#attempts()} counts the attempts,
- * whose cause is the last failure and which holds the earlier failures as suppressed. Cancelling
- * the returned future cancels the attempt in flight and stops further attempts.
+ * {@link WorkflowScheduler} (no thread sleeps) and the time budget on the runtime's clock. Later
+ * attempts run on the thread the scheduler runs the retry on (by default one of the runtime's
+ * executor); a blocking one runs as an isolated call there, so that cancelling interrupts it. When
+ * the attempts are used up, the time budget is spent or a failure is not retryable, the result
+ * fails with a {@link WorkflowException} whose {@link WorkflowException#attempts()} counts the
+ * attempts, whose cause is the last failure and which holds the earlier failures as suppressed.
+ * Cancelling the returned future cancels the attempt in flight and stops further attempts; an
+ * attempt that was cancelled (it failed with a {@link CancellationException}) is never retried.
  *
  * @param <I> input type
  * @param <O> output type
@@ -78,7 +81,7 @@ public final class RetryPrimitive<I, O> implements WorkflowPrimitive<I, O> {
       first.whenComplete(
           (value, error) -> {
             if (error == null) {
-              attempts.complete(value);
+              attempts.settle(value);
             } else {
               attempts.firstFailed(Futures.unwrap(error));
             }
@@ -98,13 +101,14 @@ public final class RetryPrimitive<I, O> implements WorkflowPrimitive<I, O> {
   }
 
   /** The state of one retried call after its first attempt failed or went asynchronous. */
-  private static final class Attempts<I, O> extends CompletableFuture<O> {
+  private static final class Attempts<I, O> extends StoppableFuture<O> {
     private final RetryPrimitive<I, O> retry;
     private final I input;
     private final WorkflowContext context;
     private final long start;
     private final List<Throwable> failures = new ArrayList<>(); // guarded by this
-    private volatile CompletableFuture<O> current;
+    private volatile CompletableFuture<O> current; // the first attempt, then Failsafe's run
+    private volatile CompletableFuture<O> attempt; // the later attempt in flight, if any
     private long nextDelayNanos; // guarded by this
     private boolean replayPending; // guarded by this
 
@@ -116,7 +120,7 @@ public final class RetryPrimitive<I, O> implements WorkflowPrimitive<I, O> {
     }
 
     void firstFailed(Throwable failure) {
-      if (isDone()) {
+      if (isClaimed()) {
         return;
       }
       if (!shouldRetry(failure)) {
@@ -146,13 +150,13 @@ public final class RetryPrimitive<I, O> implements WorkflowPrimitive<I, O> {
       run.whenComplete(
           (value, error) -> {
             if (error == null) {
-              complete(value);
+              settle(value);
             } else {
               giveUp(Futures.unwrap(error));
             }
           });
-      if (isDone()) {
-        run.cancel(true);
+      if (isClaimed()) {
+        stopLate(run); // cancelled while the retries were being set up
       }
     }
 
@@ -162,10 +166,29 @@ public final class RetryPrimitive<I, O> implements WorkflowPrimitive<I, O> {
 
     /** Starts the next attempt; called by Failsafe after the wait. */
     private CompletableFuture<O> next() {
-      if (isDone()) {
+      if (isClaimed()) {
         return CompletableFuture.failedFuture(new CancellationException());
       }
-      return Futures.call(retry.delegate, input, context);
+      WorkflowPrimitive<? super I, ? extends O> delegate = retry.delegate;
+      if (!delegate.isBlocking()) {
+        CompletableFuture<O> started = Futures.call(delegate, input, context);
+        attempt = started;
+        if (isClaimed()) {
+          stopLate(started); // cancelled while the attempt started
+        }
+        return started;
+      }
+      // In place, as an isolated call published before it starts: a cancel interrupts it. (No
+      // hand-off to the executor: the scheduler already runs us where blocking work may run, and
+      // a virtual-time test keeps the attempt on its own thread.)
+      IsolatedCall<I, O> call = IsolatedCall.create(delegate, input, context, true);
+      attempt = call;
+      if (isClaimed()) {
+        stopLate(call); // cancelled during the wait: the call never starts
+      } else {
+        call.run();
+      }
+      return call;
     }
 
     /**
@@ -177,9 +200,11 @@ public final class RetryPrimitive<I, O> implements WorkflowPrimitive<I, O> {
       failures.add(failure);
       int attempt = failures.size();
       RetryPolicy policy = retry.policy;
-      if (isDone()
+      Throwable cause = Futures.rootCause(failure);
+      if (isClaimed()
           || attempt >= policy.maxAttempts()
-          || !policy.isRetryable(Futures.rootCause(failure))) {
+          || cause instanceof CancellationException // a cancelled run wants no more attempts
+          || !policy.isRetryable(cause)) {
         return false;
       }
       long delay = policy.delayNanos(attempt);
@@ -207,6 +232,9 @@ public final class RetryPrimitive<I, O> implements WorkflowPrimitive<I, O> {
     }
 
     private void giveUp(Throwable finalError) {
+      if (isClaimed()) {
+        return; // cancelled: the failure is the cancellation's echo
+      }
       WorkflowException error;
       synchronized (this) {
         if (failures.isEmpty() || failures.get(failures.size() - 1) != finalError) {
@@ -220,17 +248,20 @@ public final class RetryPrimitive<I, O> implements WorkflowPrimitive<I, O> {
           }
         }
       }
-      completeExceptionally(error);
+      settleExceptionally(error);
     }
 
+    /** Cancels the attempt or the wait in flight; no attempt starts after this. */
     @Override
-    public boolean cancel(boolean mayInterruptIfRunning) {
-      boolean cancelled = super.cancel(mayInterruptIfRunning);
+    void stop(boolean interrupt) {
       CompletableFuture<O> inFlight = current;
-      if (cancelled && inFlight != null) {
-        inFlight.cancel(true);
+      if (inFlight != null) {
+        inFlight.cancel(interrupt);
       }
-      return cancelled;
+      CompletableFuture<O> later = attempt;
+      if (later != null) {
+        later.cancel(interrupt); // also when Failsafe does not pass the cancel on
+      }
     }
   }
 

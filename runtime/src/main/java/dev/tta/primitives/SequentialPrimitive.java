@@ -2,13 +2,17 @@ package dev.tta.primitives;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * Runs primitives in order, each output feeding the next. Steps that finish at once run in a plain
  * loop on the calling thread (no callbacks, no hand-off); after an asynchronous step the rest
  * continue on the thread that completed it. Cancelling the returned future cancels the step in
- * flight and starts no further step.
+ * flight and starts no further step. Cancelling the run a sequence executes in (e.g. the future of
+ * {@link WorkflowRunner#runAsync}) does the same even while a synchronous step that ignores its
+ * interrupt holds the thread: the sequence checks between steps and fails with a {@link
+ * CancellationException} instead of starting the next.
  *
  * @param <I> input type of the first primitive
  * @param <O> output type of the last primitive
@@ -70,9 +74,12 @@ public final class SequentialPrimitive<I, O> implements WorkflowPrimitive<I, O> 
   public CompletableFuture<O> execute(I input, WorkflowContext context) {
     Object value = input;
     for (int i = 0; i < stages.length; i++) {
+      if (i > 0 && IsolatedCall.cancelledOnThisThread()) {
+        return CompletableFuture.failedFuture(cancelled(i));
+      }
       CompletableFuture<Object> future = Futures.call(stages[i], value, context);
       if (!future.isDone()) {
-        Continuation continuation = new Continuation(context);
+        Continuation continuation = new Continuation(context, IsolatedCall.current());
         continuation.resume(i, future);
         return (CompletableFuture<O>) continuation;
       } else if (future.isCompletedExceptionally()) {
@@ -82,6 +89,11 @@ public final class SequentialPrimitive<I, O> implements WorkflowPrimitive<I, O> 
       }
     }
     return CompletableFuture.completedFuture((O) value);
+  }
+
+  private CancellationException cancelled(int next) {
+    return new CancellationException(
+        "run cancelled: sequence stopped before '" + stages[next].name() + "'");
   }
 
   @Override
@@ -95,25 +107,29 @@ public final class SequentialPrimitive<I, O> implements WorkflowPrimitive<I, O> 
   }
 
   /** The rest of a sequence after a step that did not finish at once. */
-  private final class Continuation extends CompletableFuture<Object> {
+  private final class Continuation extends StoppableFuture<Object> {
     private final WorkflowContext context;
+    // The isolated call the sequence started in: cancelling it stops the sequence even before the
+    // call knows this continuation (a stage that finished while being waited for runs on at once).
+    private final IsolatedCall<?, ?> enclosing;
     private volatile CompletableFuture<Object> current;
 
-    Continuation(WorkflowContext context) {
+    Continuation(WorkflowContext context, IsolatedCall<?, ?> enclosing) {
       this.context = context;
+      this.enclosing = enclosing;
     }
 
     /** Waits for stage {@code index}, whose future is {@code pending}, then runs the rest. */
     void resume(int index, CompletableFuture<Object> pending) {
       current = pending;
-      if (isDone()) {
-        pending.cancel(true); // cancelled while the step was being started
+      if (isClaimed()) {
+        stopLate(pending); // cancelled while the step was being started
         return;
       }
       pending.whenComplete(
           (value, error) -> {
             if (error != null) {
-              completeExceptionally(Futures.unwrap(error));
+              settleExceptionally(Futures.unwrap(error));
             } else {
               runFrom(index + 1, value);
             }
@@ -123,30 +139,33 @@ public final class SequentialPrimitive<I, O> implements WorkflowPrimitive<I, O> 
     private void runFrom(int start, Object input) {
       Object value = input;
       for (int i = start; i < stages.length; i++) {
-        if (isDone()) {
+        if (isClaimed()) {
           return; // cancelled: start nothing more
+        }
+        if (enclosing != null && enclosing.isOver()) {
+          stopAndFail(cancelled(i), false); // the run was cancelled: start nothing more
+          return;
         }
         CompletableFuture<Object> future = Futures.call(stages[i], value, context);
         if (!future.isDone()) {
           resume(i, future);
           return;
         } else if (future.isCompletedExceptionally()) {
-          completeExceptionally(Futures.failure(future));
+          settleExceptionally(Futures.failure(future));
           return;
         }
         value = future.getNow(null);
       }
-      complete(value);
+      settle(value);
     }
 
+    /** Cancels the step in flight. */
     @Override
-    public boolean cancel(boolean mayInterruptIfRunning) {
-      boolean cancelled = super.cancel(mayInterruptIfRunning);
+    void stop(boolean interrupt) {
       CompletableFuture<Object> inFlight = current;
-      if (cancelled && inFlight != null) {
-        inFlight.cancel(true);
+      if (inFlight != null) {
+        inFlight.cancel(interrupt);
       }
-      return cancelled;
     }
   }
 }

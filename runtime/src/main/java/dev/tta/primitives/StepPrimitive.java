@@ -8,7 +8,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * A named step of a workflow: reports step start, success and failure to the runtime's listeners,
  * and turns any failure into a {@link WorkflowException} that names the workflow and this step (a
- * retried step's exception, which already does, passes through unchanged).
+ * retried step's exception, which already does, passes through unchanged; one of this workflow
+ * under another name, e.g. the body's, is renamed, keeping its cause, {@link
+ * WorkflowException#attempts()} and suppressed failures).
  *
  * @param <I> input type
  * @param <O> output type
@@ -67,13 +69,13 @@ public final class StepPrimitive<I, O> implements WorkflowPrimitive<I, O> {
             if (events.enabled()) {
               events.onStepSuccess(context, name, elapsed);
             }
-            outcome.complete(value);
+            outcome.settle(value);
           } else {
             Throwable failure = named(error, context);
             if (events.enabled()) {
               events.onStepFailure(context, name, failure, elapsed);
             }
-            outcome.completeExceptionally(failure);
+            outcome.settleExceptionally(failure);
           }
         });
     return outcome;
@@ -87,8 +89,18 @@ public final class StepPrimitive<I, O> implements WorkflowPrimitive<I, O> {
     }
     if (failure instanceof WorkflowException) {
       WorkflowException e = (WorkflowException) failure;
-      if (e.workflow().equals(context.workflowName()) && e.step().equals(name)) {
-        return e;
+      if (e.workflow().equals(context.workflowName())) {
+        if (e.step().equals(name)) {
+          return e;
+        }
+        // The body's own report (e.g. a retry's, under the body's name): the same failure under
+        // this step's name, with its attempts and earlier failures.
+        WorkflowException renamed =
+            new WorkflowException(context.workflowName(), name, e.attempts(), e.getCause());
+        for (Throwable earlier : e.getSuppressed()) {
+          renamed.addSuppressed(earlier);
+        }
+        return renamed;
       }
     }
     return new WorkflowException(context.workflowName(), name, 1, failure);
@@ -105,7 +117,7 @@ public final class StepPrimitive<I, O> implements WorkflowPrimitive<I, O> {
   }
 
   /** The step's result; cancelling it cancels the body. */
-  private static final class Outcome<O> extends CompletableFuture<O> {
+  private static final class Outcome<O> extends StoppableFuture<O> {
     private final CompletableFuture<O> body;
 
     Outcome(CompletableFuture<O> body) {
@@ -113,12 +125,8 @@ public final class StepPrimitive<I, O> implements WorkflowPrimitive<I, O> {
     }
 
     @Override
-    public boolean cancel(boolean mayInterruptIfRunning) {
-      boolean cancelled = super.cancel(mayInterruptIfRunning);
-      if (cancelled) {
-        body.cancel(true);
-      }
-      return cancelled;
+    void stop(boolean interrupt) {
+      body.cancel(interrupt);
     }
   }
 }

@@ -9,13 +9,16 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 
 /**
- * Gives each call a deadline. At the deadline the returned future fails with a {@link
- * TimeoutException} <em>at once</em>, even if the work ignores interruption, and the late call is
- * cancelled (its thread interrupted when {@code interrupt} is set).
+ * Gives each call a deadline. At the deadline the late call is cancelled (its thread interrupted
+ * when {@code interrupt} is set) and then the returned future fails with a {@link TimeoutException}
+ * <em>at once</em>, even if the work ignores interruption. The call is told to stop before anything
+ * downstream (a fallback, the next step) runs.
  *
  * <p>A blocking delegate runs on the runtime's executor so that the caller can be released at the
  * deadline; a non-blocking one is called directly. The timer is armed on the runtime's scheduler
- * and disarmed when the call finishes first.
+ * and disarmed when the call finishes first. The deadline holds even when the timer fires late (a
+ * busy executor, a stalled timer): a call that finishes at or after its deadline on the runtime's
+ * clock fails with the {@link TimeoutException} too; its late value or failure is dropped.
  *
  * @param <I> input type
  * @param <O> output type
@@ -53,11 +56,12 @@ public final class TimeoutPrimitive<I, O> implements WorkflowPrimitive<I, O> {
   }
 
   /**
-   * A deadline; {@code interrupt} chooses whether the late call's thread is interrupted.
+   * A deadline; {@code interrupt} chooses whether the late call's threads are interrupted (also
+   * those of parallel branches and other isolated work nested in it).
    *
    * @param delegate the work
    * @param timeout the deadline per call, positive
-   * @param interrupt whether to interrupt a late blocking call
+   * @param interrupt whether to interrupt a late blocking call and the work nested in it
    * @param <I> input type
    * @param <O> output type
    * @return the primitive
@@ -90,8 +94,14 @@ public final class TimeoutPrimitive<I, O> implements WorkflowPrimitive<I, O> {
         return done; // finished before any deadline could pass: no timer needed
       }
     }
-    Deadline<O> deadline = new Deadline<>(this, context, work);
-    deadline.timer = runtime.scheduler().schedule(deadline, timeoutNanos, TimeUnit.NANOSECONDS);
+    Deadline<O> deadline;
+    try {
+      deadline = new Deadline<>(this, context, work, runtime.clock().nanoTime());
+      deadline.timer = runtime.scheduler().schedule(deadline, timeoutNanos, TimeUnit.NANOSECONDS);
+    } catch (Throwable t) { // no deadline can be kept (e.g. the scheduler is shut down)
+      work.cancel(interrupt); // the call is never left running unwatched
+      return CompletableFuture.failedFuture(t);
+    }
     work.whenComplete(deadline);
     return deadline;
   }
@@ -107,26 +117,36 @@ public final class TimeoutPrimitive<I, O> implements WorkflowPrimitive<I, O> {
     return false;
   }
 
-  /** One call under a deadline: the timer task and the completion callback in one object. */
-  private static final class Deadline<O> extends CompletableFuture<O>
+  /**
+   * One call under a deadline: the timer task and the completion callback in one object. Whichever
+   * comes first claims the outcome; at the deadline the late work is stopped before the caller
+   * hears of the timeout, so nothing downstream runs beside it.
+   */
+  private static final class Deadline<O> extends StoppableFuture<O>
       implements Runnable, BiConsumer<Object, Throwable> {
     private final TimeoutPrimitive<?, O> primitive;
     private final WorkflowContext context;
     private final CompletableFuture<? extends O> work;
+    private final long start; // on the runtime's clock, when the deadline was armed
     volatile ScheduledFuture<?> timer;
 
     Deadline(
         TimeoutPrimitive<?, O> primitive,
         WorkflowContext context,
-        CompletableFuture<? extends O> work) {
+        CompletableFuture<? extends O> work,
+        long start) {
       this.primitive = primitive;
       this.context = context;
       this.work = work;
+      this.start = start;
     }
 
     /** The deadline passed. */
     @Override
     public void run() {
+      if (!claimToStop(primitive.interrupt)) {
+        return; // the work finished first, or the call was cancelled
+      }
       TimeoutException timeout =
           new TimeoutException(
               "step '"
@@ -136,46 +156,58 @@ public final class TimeoutPrimitive<I, O> implements WorkflowPrimitive<I, O> {
                   + "' timed out after "
                   + primitive.timeout.toMillis()
                   + "ms");
-      if (completeExceptionally(timeout)) {
+      try {
         Events events = context.runtime().events();
         if (events.enabled()) {
           events.onTimeout(context, primitive.name(), primitive.timeout);
         }
-        stopWork();
+        stop(primitive.interrupt);
+      } finally {
+        failClaimed(timeout);
       }
     }
 
-    /** The work finished (first or too late). */
+    /**
+     * The work finished. Before the deadline its outcome is the result; at or after it, the timer
+     * is merely late (e.g. queued behind this very work on a busy executor) and the call timed out.
+     * A finish after the deadline was handled (or the call cancelled) is ignored.
+     */
     @Override
     @SuppressWarnings("unchecked") // the work produces an O
     public void accept(Object value, Throwable error) {
+      if (isClaimed()) {
+        return;
+      }
+      if (context.runtime().clock().nanoTime() - start >= primitive.timeoutNanos) {
+        run();
+        return;
+      }
+      if (!claimToSettle()) {
+        return;
+      }
+      cancelTimer();
+      if (error == null) {
+        completeClaimed((O) value);
+      } else {
+        failClaimed(Futures.unwrap(error));
+      }
+    }
+
+    private void cancelTimer() {
       ScheduledFuture<?> armed = timer;
       if (armed != null) {
         armed.cancel(false);
       }
-      if (error == null) {
-        complete((O) value);
-      } else {
-        completeExceptionally(Futures.unwrap(error));
-      }
     }
 
-    /** Cancels the late work; an isolated call interrupts its thread only if asked to. */
-    private void stopWork() {
-      work.cancel(true);
-    }
-
+    /**
+     * Disarms the timer and cancels the work; a thread is interrupted only if both the stop and the
+     * primitive allow it.
+     */
     @Override
-    public boolean cancel(boolean mayInterruptIfRunning) {
-      boolean cancelled = super.cancel(mayInterruptIfRunning);
-      if (cancelled) {
-        ScheduledFuture<?> armed = timer;
-        if (armed != null) {
-          armed.cancel(false);
-        }
-        stopWork();
-      }
-      return cancelled;
+    void stop(boolean interrupt) {
+      cancelTimer();
+      work.cancel(interrupt && primitive.interrupt);
     }
   }
 }

@@ -143,13 +143,13 @@ public final class WorkflowRunner<I, O> implements WorkflowPrimitive<I, O> {
             if (events.enabled()) {
               events.onWorkflowSuccess(own, elapsed);
             }
-            finished.complete(value);
+            finished.settle(value);
           } else {
             Throwable failure = named(error);
             if (events.enabled()) {
               events.onWorkflowFailure(own, failure, elapsed);
             }
-            finished.completeExceptionally(failure);
+            finished.settleExceptionally(failure);
           }
         });
     return finished;
@@ -174,7 +174,7 @@ public final class WorkflowRunner<I, O> implements WorkflowPrimitive<I, O> {
   }
 
   /** The run's result; cancelling it cancels the run. */
-  private static final class Finished<O> extends CompletableFuture<O> {
+  private static final class Finished<O> extends StoppableFuture<O> {
     private final CompletableFuture<O> run;
 
     Finished(CompletableFuture<O> run) {
@@ -182,12 +182,8 @@ public final class WorkflowRunner<I, O> implements WorkflowPrimitive<I, O> {
     }
 
     @Override
-    public boolean cancel(boolean mayInterruptIfRunning) {
-      boolean cancelled = super.cancel(mayInterruptIfRunning);
-      if (cancelled) {
-        run.cancel(true);
-      }
-      return cancelled;
+    void stop(boolean interrupt) {
+      run.cancel(interrupt);
     }
   }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
@@ -119,9 +120,15 @@ public final class WorkflowRuntime {
     /**
      * Sets the executor for steps that need a thread of their own. It must be able to run as many
      * blocking steps at once as the workflows start (a bounded pool can starve nested workflows).
-     * Due deadlines and retries are handed to it too, so a bounded pool needs threads to spare: if
-     * every thread is held by a late step that ignores interruption, a deadline cannot release its
-     * caller until one frees up.
+     *
+     * <p>The default scheduler hands due deadlines and retries to this executor too. If it rejects
+     * one (a bounded pool with every thread busy), the timer thread runs the task itself, so a due
+     * task never vanishes. A pool that queues instead (e.g. {@link
+     * java.util.concurrent.Executors#newFixedThreadPool}) delays a queued deadline until a thread
+     * frees up: the late call still fails with its {@link java.util.concurrent.TimeoutException},
+     * but if every thread is held by a late step that ignores interruption, the caller hears of it
+     * only when that step ends. A bounded pool therefore wants threads to spare, or a {@link
+     * java.util.concurrent.SynchronousQueue} so that it rejects rather than queues.
      *
      * @param executor the executor
      * @return this builder
@@ -133,7 +140,7 @@ public final class WorkflowRuntime {
 
     /**
      * Sets the scheduler; by default a daemon timer thread that hands each due task to the
-     * executor.
+     * executor, or runs it itself if the executor rejects it.
      *
      * @param scheduler the scheduler
      * @return this builder
@@ -201,7 +208,16 @@ public final class WorkflowRuntime {
 
     static WorkflowScheduler schedulerFor(Executor executor) {
       return (task, delay, unit) -> {
-        Runnable handOff = () -> executor.execute(task);
+        Runnable handOff =
+            () -> {
+              try {
+                executor.execute(task);
+              } catch (RejectedExecutionException e) {
+                // A due task must never vanish (a lost deadline or retry wait hangs its caller):
+                // with no thread to spare, run it here.
+                task.run();
+              }
+            };
         return TIMER.schedule(handOff, Math.max(0, delay), unit);
       };
     }

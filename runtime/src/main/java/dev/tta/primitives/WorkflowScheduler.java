@@ -5,8 +5,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs a task after a delay: retry back-off waits and timeout deadlines. Waits are scheduled, no
- * thread sleeps. Implementations run the task on the runtime's executor, never on a timer thread,
- * because the task may go on to run user steps.
+ * thread sleeps. Implementations run the task on the runtime's executor rather than on a timer
+ * thread, because the task may go on to run user steps; but a due task must never be dropped: if
+ * the executor rejects it, run it on the timer thread (as the default scheduler does).
  */
 @FunctionalInterface
 public interface WorkflowScheduler {

@@ -406,7 +406,7 @@ class CachePrimitiveTest {
   }
 
   @Test
-  void theOnlyCallerCancellingStillCachesTheValue() {
+  void theOnlyCallerCancellingStopsTheSharedExecutionAndDropsTheEntry() {
     MockPrimitive<String, String> delegate =
         MockPrimitive.<String, String>named("load")
             .thenReturn("v")
@@ -414,11 +414,14 @@ class CachePrimitiveTest {
     CachePrimitive<String, String> cache =
         CachePrimitive.<String, String>builder(delegate).build(runtime);
 
-    cache.execute("k", context).cancel(true);
+    assertTrue(cache.execute("k", context).cancel(true));
     time.advance(Duration.ofMillis(10));
 
-    assertEquals("v", cache.execute("k", context).getNow(null));
-    assertEquals(1, delegate.calls());
+    assertEquals(1, delegate.cancellations());
+    CompletableFuture<String> again = cache.execute("k", context);
+    time.advance(Duration.ofMillis(10));
+    assertEquals("v", again.getNow(null));
+    assertEquals(2, delegate.calls(), "the abandoned execution was not dropped");
   }
 
   @Test

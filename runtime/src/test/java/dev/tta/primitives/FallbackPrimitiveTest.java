@@ -227,8 +227,13 @@ class FallbackPrimitiveTest {
 
     Throwable failure = failureOf(step.execute("in", context));
 
-    assertSame(own, failure);
-    assertArrayEquals(new Throwable[] {original}, failure.getSuppressed());
+    WorkflowException both = assertInstanceOf(WorkflowException.class, failure);
+    assertSame(own, both.getCause());
+    assertEquals("fallback-test", both.workflow());
+    assertEquals("mock", both.step());
+    assertEquals(1, both.attempts());
+    assertArrayEquals(new Throwable[] {original}, both.getSuppressed());
+    assertArrayEquals(new Throwable[0], own.getSuppressed(), "the fallback's exception changed");
   }
 
   @Test
@@ -245,8 +250,9 @@ class FallbackPrimitiveTest {
     time.advance(Duration.ofMillis(10));
 
     Throwable failure = failureOf(result);
-    assertSame(own, failure);
+    assertSame(own, failure.getCause());
     assertArrayEquals(new Throwable[] {original}, failure.getSuppressed());
+    assertArrayEquals(new Throwable[0], own.getSuppressed(), "the fallback's exception changed");
   }
 
   @Test
@@ -285,7 +291,8 @@ class FallbackPrimitiveTest {
 
     Throwable failure = failureOf(step.execute("in", context));
 
-    assertSame(own, failure);
+    assertInstanceOf(WorkflowException.class, failure);
+    assertSame(own, failure.getCause());
     assertArrayEquals(new Throwable[] {original}, failure.getSuppressed());
   }
 
@@ -442,7 +449,7 @@ class FallbackPrimitiveTest {
 
     Throwable failure = failureOf(step.execute("in", context));
 
-    assertInstanceOf(NullPointerException.class, failure);
+    assertInstanceOf(NullPointerException.class, failure.getCause());
     assertArrayEquals(new Throwable[] {original}, failure.getSuppressed());
   }
 

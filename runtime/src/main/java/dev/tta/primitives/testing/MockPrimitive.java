@@ -138,26 +138,30 @@ public final class MockPrimitive<I, O> implements WorkflowPrimitive<I, O> {
       return answer(answer, input);
     }
     DelayedAnswer<O> result = new DelayedAnswer<>(this);
-    result.timer =
-        context
-            .runtime()
-            .scheduler()
-            .schedule(
-                () -> {
-                  if (!result.isDone()) {
-                    answer(answer, input)
-                        .whenComplete(
-                            (value, error) -> {
-                              if (error == null) {
-                                result.complete(value);
-                              } else {
-                                result.completeExceptionally(error);
-                              }
-                            });
-                  }
-                },
-                wait.toNanos(),
-                TimeUnit.NANOSECONDS);
+    try {
+      result.timer =
+          context
+              .runtime()
+              .scheduler()
+              .schedule(
+                  () -> {
+                    if (!result.isDone()) {
+                      answer(answer, input)
+                          .whenComplete(
+                              (value, error) -> {
+                                if (error == null) {
+                                  result.complete(value);
+                                } else {
+                                  result.completeExceptionally(error);
+                                }
+                              });
+                    }
+                  },
+                  wait.toNanos(),
+                  TimeUnit.NANOSECONDS);
+    } catch (RuntimeException | Error e) { // execute never throws: the scheduler's failure is ours
+      return CompletableFuture.failedFuture(e);
+    }
     return result;
   }
 
