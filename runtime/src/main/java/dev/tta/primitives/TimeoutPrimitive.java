@@ -37,7 +37,7 @@ public final class TimeoutPrimitive<I, O> implements WorkflowPrimitive<I, O> {
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("timeout = " + timeout + " must be positive");
     }
-    this.timeoutNanos = timeout.toNanos();
+    this.timeoutNanos = RetryPolicy.saturatedNanos(timeout); // "300000d" must not overflow
     this.interrupt = interrupt;
   }
 

@@ -716,4 +716,12 @@ class TimeoutPrimitiveTest {
     assertThrows(
         IllegalArgumentException.class, () -> TimeoutPrimitive.of(step, Duration.ofMillis(-1)));
   }
+
+  @Test
+  void aDeadlineBeyondTheNanosecondRangeNeverFires() {
+    TimeoutPrimitive<String, String> timeout =
+        TimeoutPrimitive.of(LambdaPrimitive.of("fast", (String s) -> s), Duration.ofDays(300_000));
+
+    assertEquals("ok", timeout.execute("ok", real).join());
+  }
 }
