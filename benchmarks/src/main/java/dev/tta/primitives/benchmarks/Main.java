@@ -75,8 +75,9 @@ public final class Main {
               + " leaving out the *_virtual rows.");
       options.exclude("_virtual");
     }
+    String loadBefore = Report.loadAverage();
     Collection<RunResult> results = new Runner(options.build()).run();
     System.out.println();
-    System.out.print(Report.of(results, shortMode).markdown());
+    System.out.print(Report.of(results, shortMode, loadBefore).markdown());
   }
 }

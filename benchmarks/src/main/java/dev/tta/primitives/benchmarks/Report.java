@@ -47,6 +47,15 @@ final class Report {
     ROWS.put("tta_retryTimeout_sync", "generated, `@Retry @Timeout` on each of 3 sync steps");
     ROWS.put(
         "r4j_retryTimeLimiter", "Resilience4j `Retry`+`TimeLimiter` on `supplyAsync`, per step");
+    ROWS.put("ctx_create", "part: `WorkflowContext.create(name)`, made by every `run(x)`");
+    ROWS.put(
+        "tta_plain_execute",
+        "part: no-policy workflow, `execute(x, context).join()`, context made once");
+    ROWS.put(
+        "timer_armDisarm",
+        "part: default scheduler, arm a 1 s timer and cancel it (timer thread woken)");
+    ROWS.put(
+        "timer_armDisarm_noWakeup", "part: the same behind an earlier pending timer (no wake-up)");
     ROWS.put("tta_fanOut_default", "generated for-each, 100 × 10 ms sleep, default executor");
     ROWS.put("bare_fanOut_default", "100 × `supplyAsync` + `allOf`, default executor");
     ROWS.put("tta_fanOut_virtual", "generated for-each, virtual-thread-per-task executor");
@@ -55,17 +64,29 @@ final class Report {
 
   private final Map<String, RunResult> byName = new LinkedHashMap<>();
   private final boolean shortMode;
+  private final String loadBefore;
 
-  private Report(Collection<RunResult> results, boolean shortMode) {
+  private Report(Collection<RunResult> results, boolean shortMode, String loadBefore) {
     for (RunResult result : results) {
       String benchmark = result.getParams().getBenchmark();
       byName.put(benchmark.substring(benchmark.lastIndexOf('.') + 1), result);
     }
     this.shortMode = shortMode;
+    this.loadBefore = loadBefore;
   }
 
-  static Report of(Collection<RunResult> results, boolean shortMode) {
-    return new Report(results, shortMode);
+  static Report of(Collection<RunResult> results, boolean shortMode, String loadBefore) {
+    return new Report(results, shortMode, loadBefore);
+  }
+
+  /** The 1-minute load average, where the OS tells it: other work on the machine skews times. */
+  static String loadAverage() {
+    try {
+      String line = Files.readString(Path.of("/proc/loadavg")).trim();
+      return line.substring(0, line.indexOf(' '));
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
+    }
   }
 
   String markdown() {
@@ -81,6 +102,7 @@ final class Report {
       }
       Result<?> primary = result.getPrimaryResult();
       double unit = nanosPer(primary.getScoreUnit());
+      double error = primary.getScoreError();
       out.append("| `")
           .append(row.getKey())
           .append("` | ")
@@ -88,7 +110,7 @@ final class Report {
           .append(" | ")
           .append(time(primary.getScore() * unit))
           .append(" | ")
-          .append(time(primary.getScoreError() * unit))
+          .append(Double.isNaN(error) ? "n/a" : time(error * unit))
           .append(" | ")
           .append(bytesText(row.getKey()))
           .append(" |\n");
@@ -138,7 +160,11 @@ final class Report {
         .append(params.getMeasurement().getCount())
         .append(" × ")
         .append(params.getMeasurement().getTime())
-        .append(" measured; average time, 1 thread, `-prof gc`.\n");
+        .append(" measured; average time, 1 thread, `-prof gc`. Load average (1 min) ")
+        .append(loadBefore)
+        .append(" before, ")
+        .append(loadAverage())
+        .append(" after the run.\n");
   }
 
   private static String cpu() {
