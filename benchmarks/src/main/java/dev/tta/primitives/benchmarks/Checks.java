@@ -1,0 +1,48 @@
+package dev.tta.primitives.benchmarks;
+
+import dev.tta.primitives.WorkflowContext;
+import dev.tta.primitives.WorkflowRuntime;
+import dev.tta.primitives.WorkflowScheduler;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+
+/** Checks, run once in set-up, that a row measures what its description says. */
+final class Checks {
+  private Checks() {}
+
+  /**
+   * The async-step row arms a real timer per attempt and disarms it when the step completes: runs
+   * the same workflow once on the default runtime's scheduler, counting what it schedules.
+   */
+  static void asyncStepsArmAndDisarmTimers() {
+    List<ScheduledFuture<?>> timers = new ArrayList<>();
+    WorkflowScheduler scheduler = WorkflowRuntime.defaults().scheduler();
+    WorkflowRuntime counting =
+        WorkflowRuntime.builder()
+            .scheduler(
+                (task, delay, unit) -> {
+                  ScheduledFuture<?> timer = scheduler.schedule(task, delay, unit);
+                  timers.add(timer);
+                  return timer;
+                })
+            .build();
+    Workflows.RetriedTimedAsync steps = new Workflows.RetriedTimedAsync();
+    Workflows_RetriedTimedAsyncWorkflow workflow =
+        new Workflows_RetriedTimedAsyncWorkflow(steps, counting);
+    long result =
+        steps.trampoline.drain(
+            workflow.execute(1L, WorkflowContext.create("RetriedTimedAsync", counting)));
+    check(result == 4, "result " + result);
+    check(timers.size() == 3, timers.size() + " timers armed, not 3");
+    for (ScheduledFuture<?> timer : timers) {
+      check(timer.isCancelled(), "a timer was not disarmed");
+    }
+  }
+
+  static void check(boolean condition, String message) {
+    if (!condition) {
+      throw new IllegalStateException("benchmark set-up check failed: " + message);
+    }
+  }
+}
