@@ -82,13 +82,13 @@ public final class SequentialPrimitive<I, O> implements WorkflowPrimitive<I, O> 
         Continuation continuation = new Continuation(context, IsolatedCall.current());
         continuation.resume(i, future);
         return (CompletableFuture<O>) continuation;
-      } else if (future.isCompletedExceptionally()) {
-        return (CompletableFuture<O>) (CompletableFuture<?>) future;
+      } else if (future.isCompletedExceptionally() || i == stages.length - 1) {
+        return (CompletableFuture<O>) (CompletableFuture<?>) future; // the last one as it is
       } else {
         value = future.getNow(null);
       }
     }
-    return CompletableFuture.completedFuture((O) value);
+    throw new AssertionError("a sequence has at least one stage");
   }
 
   private CancellationException cancelled(int next) {

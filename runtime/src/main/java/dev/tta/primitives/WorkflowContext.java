@@ -16,17 +16,22 @@ public final class WorkflowContext {
   private static final AtomicLong SEQUENCE = new AtomicLong();
 
   private final String workflowName;
-  private final String workflowId;
+  // The id is built on first use: most runs never ask, and the string costs more than the run.
+  private final String idPrefix;
+  private final long idNumber;
+  private String workflowId; // benign race: every thread computes the same string
   private final Map<String, String> metadata;
   private final WorkflowRuntime runtime;
 
   private WorkflowContext(
       String workflowName,
-      String workflowId,
+      String idPrefix,
+      long idNumber,
       Map<String, String> metadata,
       WorkflowRuntime runtime) {
     this.workflowName = workflowName;
-    this.workflowId = workflowId;
+    this.idPrefix = idPrefix;
+    this.idNumber = idNumber;
     this.metadata = metadata;
     this.runtime = runtime;
   }
@@ -53,8 +58,8 @@ public final class WorkflowContext {
     Objects.requireNonNull(workflowName, "workflowName");
     Objects.requireNonNull(runtime, "runtime");
     // A counter, not a UUID: unique within the JVM and free of SecureRandom on the hot path.
-    String id = workflowName + "-" + SEQUENCE.incrementAndGet();
-    return new WorkflowContext(workflowName, id, Map.of(), runtime);
+    return new WorkflowContext(
+        workflowName, workflowName, SEQUENCE.incrementAndGet(), Map.of(), runtime);
   }
 
   /**
@@ -72,7 +77,12 @@ public final class WorkflowContext {
    * @return the id
    */
   public String workflowId() {
-    return workflowId;
+    String id = workflowId;
+    if (id == null) {
+      id = idPrefix + "-" + idNumber;
+      workflowId = id;
+    }
+    return id;
   }
 
   /**
@@ -106,7 +116,7 @@ public final class WorkflowContext {
     Map<String, String> copy = new LinkedHashMap<>(metadata);
     copy.put(key, value);
     return new WorkflowContext(
-        workflowName, workflowId, Collections.unmodifiableMap(copy), runtime);
+        workflowName, idPrefix, idNumber, Collections.unmodifiableMap(copy), runtime);
   }
 
   /**
@@ -119,7 +129,7 @@ public final class WorkflowContext {
     Objects.requireNonNull(name, "name");
     return name.equals(workflowName)
         ? this
-        : new WorkflowContext(name, workflowId, metadata, runtime);
+        : new WorkflowContext(name, idPrefix, idNumber, metadata, runtime);
   }
 
   /**
@@ -130,11 +140,11 @@ public final class WorkflowContext {
    */
   public WorkflowContext withRuntime(WorkflowRuntime newRuntime) {
     Objects.requireNonNull(newRuntime, "runtime");
-    return new WorkflowContext(workflowName, workflowId, metadata, newRuntime);
+    return new WorkflowContext(workflowName, idPrefix, idNumber, metadata, newRuntime);
   }
 
   @Override
   public String toString() {
-    return "WorkflowContext{" + workflowName + ", id=" + workflowId + ", " + metadata + "}";
+    return "WorkflowContext{" + workflowName + ", id=" + workflowId() + ", " + metadata + "}";
   }
 }
