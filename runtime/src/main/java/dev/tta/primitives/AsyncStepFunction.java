@@ -21,5 +21,5 @@ public interface AsyncStepFunction<I, O> {
    * @return the pending output
    * @throws Exception a failure to start, treated like a failed stage
    */
-  CompletionStage<O> apply(I input, WorkflowContext context) throws Exception;
+  CompletionStage<? extends O> apply(I input, WorkflowContext context) throws Exception;
 }

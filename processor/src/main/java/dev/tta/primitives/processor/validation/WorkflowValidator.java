@@ -488,12 +488,12 @@ public final class WorkflowValidator {
       return new Flow.Value(list, head.name());
     }
     if (head.parallel() == null) {
-      return new Flow.Value(returnValueType(head.method()), head.name());
+      return new Flow.Value(flowValue(head.method()), head.name());
     }
     List<Branch> branches = new ArrayList<>();
     for (Candidate branch : stage) {
       branches.add(
-          new Branch(branch.method().getSimpleName().toString(), returnValueType(branch.method())));
+          new Branch(branch.method().getSimpleName().toString(), flowValue(branch.method())));
     }
     ClassName record =
         last ? generated.nestedClass("Output") : generated.nestedClass("Stage" + (s + 1));
@@ -610,7 +610,9 @@ public final class WorkflowValidator {
         data.add(new Arg.Whole());
       }
     } else if (flow instanceof Flow.Group group) {
-      List<Branch> branches = group.branches();
+      // Void branches (void or CompletionStage<Void>) yield nothing to bind, like a void step.
+      List<Branch> branches =
+          group.branches().stream().filter(branch -> branch.type() != null).toList();
       if (params.size() == branches.size()) {
         for (int i = 0; i < params.size(); i++) {
           VariableElement p = params.get(i);
@@ -824,6 +826,19 @@ public final class WorkflowValidator {
   }
 
   /** What the method yields: the return type, the stage's type argument, or null for void. */
+  /** What a step hands on: its value, or null when it yields nothing (void, a stage of Void). */
+  private TypeMirror flowValue(ExecutableElement method) {
+    TypeMirror value = returnValueType(method);
+    if (value != null
+        && value.getKind() == TypeKind.DECLARED
+        && ((TypeElement) ((DeclaredType) value).asElement())
+            .getQualifiedName()
+            .contentEquals("java.lang.Void")) {
+      return null;
+    }
+    return value;
+  }
+
   private TypeMirror returnValueType(ExecutableElement method) {
     TypeMirror returnType = method.getReturnType();
     if (returnType.getKind() == TypeKind.VOID) {
