@@ -44,6 +44,11 @@ public enum Problem {
       "step-duplicate-name",
       "step name \"%s\" is used twice in workflow %s (also by %s)",
       "give one of them another name with @Step(name = ...) or @Parallel(name = ...)"),
+  STEP_METHOD_NAME_CLASH(
+      "step-method-clash",
+      "step methods %s and %s differ only in case or underscores, so the members generated for"
+          + " them (with%s(), their constants) would clash",
+      "rename one of the methods"),
   STEP_BAD_NAME(
       "step-name",
       "step name \"%s\" is blank",

@@ -431,6 +431,36 @@ class DiagnosticsTest {
   }
 
   @Test
+  void stepMethodsThatDifferOnlyInCaseAreAnError() {
+    JavaFileObject file =
+        source(
+            "Casing",
+            "@Workflow",
+            "class Casing {",
+            "  @Step",
+            "  String fetch(String s) {",
+            "    return s;",
+            "  }",
+            "",
+            "  @Step",
+            "  String Fetch(String s) { // the clash",
+            "    return s;",
+            "  }",
+            "}");
+
+    Compilation compilation = compile(file);
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorCount(1);
+    assertErrorOn(
+        compilation,
+        file,
+        "// the clash",
+        "[tta:step-method-clash]",
+        "step methods fetch() and Fetch() differ only in case or underscores");
+  }
+
+  @Test
   void overloadedStepsCollideOnTheirDefaultName() {
     JavaFileObject file =
         source(

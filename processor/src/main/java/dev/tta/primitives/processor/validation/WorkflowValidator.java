@@ -162,6 +162,7 @@ public final class WorkflowValidator {
   private List<Candidate> candidates(TypeElement type) {
     List<Candidate> found = new ArrayList<>();
     Map<String, ExecutableElement> names = new LinkedHashMap<>();
+    Map<String, ExecutableElement> memberKeys = new LinkedHashMap<>();
     for (ExecutableElement method : ElementFilter.methodsIn(type.getEnclosedElements())) {
       Optional<AnnotationMirror> step = Mirrors.find(method, Mirrors.STEP);
       Optional<AnnotationMirror> parallel = Mirrors.find(method, Mirrors.PARALLEL);
@@ -210,6 +211,21 @@ public final class WorkflowValidator {
             stepName,
             type.getSimpleName(),
             method(previous));
+      }
+      // Overloads are caught as duplicate step names; these are distinct names that generate the
+      // same members (withFoo for foo and Foo, STEP_FOO_BAR_... for fooBar and foo_bar).
+      String memberKey =
+          method.getSimpleName().toString().replace("_", "").toUpperCase(java.util.Locale.ROOT);
+      ExecutableElement sameMembers = memberKeys.putIfAbsent(memberKey, method);
+      if (sameMembers != null
+          && !sameMembers.getSimpleName().contentEquals(method.getSimpleName())) {
+        String simple = method.getSimpleName().toString();
+        reporter.report(
+            Problem.STEP_METHOD_NAME_CLASH,
+            method,
+            method(sameMembers),
+            method(method),
+            Character.toUpperCase(simple.charAt(0)) + simple.substring(1));
       }
       boolean forEach = false;
       int maxConcurrency = 0;
