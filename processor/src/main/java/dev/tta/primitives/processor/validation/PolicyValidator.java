@@ -35,11 +35,10 @@ import javax.lang.model.util.Types;
  */
 public final class PolicyValidator {
 
-  private static final String CONTEXT = "dev.tta.primitives.WorkflowContext";
-
   private final Types types;
   private final Elements elements;
   private final Reporter reporter;
+  private final TypeHelpers typeHelpers;
   private final Set<ExecutableElement> fallbackMethods = new LinkedHashSet<>();
   private final Set<ExecutableElement> keyMethods = new LinkedHashSet<>();
 
@@ -48,6 +47,7 @@ public final class PolicyValidator {
     this.types = types;
     this.elements = elements;
     this.reporter = reporter;
+    this.typeHelpers = new TypeHelpers(types, elements);
   }
 
   /**
@@ -275,7 +275,7 @@ public final class PolicyValidator {
     }
     List<String> names = new ArrayList<>();
     for (VariableElement p : target.self().getParameters()) {
-      if (!isContext(p.asType())) {
+      if (!typeHelpers.isContext(p.asType())) {
         names.add(p.getSimpleName().toString());
       }
     }
@@ -411,7 +411,7 @@ public final class PolicyValidator {
       args.add(new Arg.Cause(TypeName.get(causeType)));
       next++;
     }
-    if (fits && next < params.size() && isContext(params.get(next).asType())) {
+    if (fits && next < params.size() && typeHelpers.isContext(params.get(next).asType())) {
       args.add(new Arg.Context());
       next++;
     }
@@ -445,8 +445,8 @@ public final class PolicyValidator {
     }
     // Return: assignable to the step's value, directly or through a CompletionStage.
     TypeMirror returned = method.getReturnType();
-    boolean async = isCompletionStage(returned);
-    TypeMirror produced = async ? stageArgument(returned) : returned;
+    boolean async = typeHelpers.isCompletionStage(returned);
+    TypeMirror produced = async ? typeHelpers.stageValue(returned) : returned;
     boolean returnFits;
     if (target.generatedValue() != null) {
       // The run yields a record generated from this very class: in this round it is an error
@@ -458,11 +458,12 @@ public final class PolicyValidator {
                       .getQualifiedName()
                       .contentEquals(target.generatedValue()));
     } else if (target.value() == null) {
-      returnFits = produced.getKind() == TypeKind.VOID || isVoidBox(produced);
+      returnFits =
+          produced.getKind() == TypeKind.VOID || typeHelpers.isNamed(produced, "java.lang.Void");
     } else {
       returnFits =
           produced.getKind() != TypeKind.VOID
-              && types.isAssignable(produced, boxed(target.value()));
+              && types.isAssignable(produced, typeHelpers.boxed(target.value()));
     }
     if (!returnFits) {
       reporter.report(
@@ -655,59 +656,5 @@ public final class PolicyValidator {
       names.add(TypeName.get(mirror));
     }
     return List.copyOf(names);
-  }
-
-  private boolean isContext(TypeMirror type) {
-    return type.getKind() == TypeKind.DECLARED
-        && ((TypeElement) ((DeclaredType) type).asElement())
-            .getQualifiedName()
-            .contentEquals(CONTEXT);
-  }
-
-  private boolean isCompletionStage(TypeMirror type) {
-    TypeElement stage = elements.getTypeElement("java.util.concurrent.CompletionStage");
-    return type.getKind() == TypeKind.DECLARED
-        && types.isAssignable(types.erasure(type), types.erasure(stage.asType()));
-  }
-
-  private TypeMirror stageArgument(TypeMirror type) {
-    for (TypeMirror current = type; current != null; ) {
-      if (current.getKind() == TypeKind.DECLARED) {
-        DeclaredType declared = (DeclaredType) current;
-        if (((TypeElement) declared.asElement())
-                .getQualifiedName()
-                .contentEquals("java.util.concurrent.CompletionStage")
-            && !declared.getTypeArguments().isEmpty()) {
-          TypeMirror arg = declared.getTypeArguments().get(0);
-          if (arg.getKind() == TypeKind.WILDCARD) {
-            TypeMirror bound = ((javax.lang.model.type.WildcardType) arg).getExtendsBound();
-            return bound != null ? bound : elements.getTypeElement("java.lang.Object").asType();
-          }
-          return arg;
-        }
-      }
-      List<? extends TypeMirror> supers = types.directSupertypes(current);
-      TypeMirror nextType = null;
-      for (TypeMirror s : supers) {
-        if (isCompletionStage(s)) {
-          nextType = s;
-        }
-      }
-      current = nextType;
-    }
-    return elements.getTypeElement("java.lang.Object").asType();
-  }
-
-  private boolean isVoidBox(TypeMirror type) {
-    return type.getKind() == TypeKind.DECLARED
-        && ((TypeElement) ((DeclaredType) type).asElement())
-            .getQualifiedName()
-            .contentEquals("java.lang.Void");
-  }
-
-  private TypeMirror boxed(TypeMirror type) {
-    return type.getKind().isPrimitive()
-        ? types.boxedClass((javax.lang.model.type.PrimitiveType) type).asType()
-        : type;
   }
 }

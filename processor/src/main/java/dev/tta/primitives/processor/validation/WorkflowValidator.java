@@ -33,7 +33,6 @@ import javax.lang.model.type.ArrayType;
 import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
-import javax.lang.model.type.WildcardType;
 import javax.lang.model.util.ElementFilter;
 import javax.lang.model.util.Elements;
 import javax.lang.model.util.Types;
@@ -44,13 +43,13 @@ import javax.lang.model.util.Types;
  */
 public final class WorkflowValidator {
 
-  private static final String CONTEXT = "dev.tta.primitives.WorkflowContext";
   private static final ClassName LIST = ClassName.get("java.util", "List");
 
   private final Types types;
   private final Elements elements;
   private final Reporter reporter;
   private final PolicyValidator policies;
+  private final TypeHelpers typeHelpers;
   private TypeElement owner;
   private TypeMirror lastValue;
 
@@ -60,6 +59,7 @@ public final class WorkflowValidator {
     this.elements = elements;
     this.reporter = reporter;
     this.policies = new PolicyValidator(types, elements, reporter);
+    this.typeHelpers = new TypeHelpers(types, elements);
   }
 
   /** What flows out of a stage, as the next stage sees it. */
@@ -187,7 +187,7 @@ public final class WorkflowValidator {
       // rather than after binding, where a data-parameter error hid it.
       List<VariableElement> contexts = new ArrayList<>();
       for (VariableElement p : method.getParameters()) {
-        if (isContext(p.asType())) {
+        if (typeHelpers.isContext(p.asType())) {
           contexts.add(p);
         }
       }
@@ -574,7 +574,7 @@ public final class WorkflowValidator {
     List<Arg> args = new ArrayList<>();
     int data = 0;
     for (VariableElement p : method.getParameters()) {
-      if (isContext(p.asType())) {
+      if (typeHelpers.isContext(p.asType())) {
         args.add(new Arg.Context());
       } else if (inputRecord != null) {
         args.add(new Arg.Component(inputRecord.components().get(data++).name()));
@@ -691,7 +691,7 @@ public final class WorkflowValidator {
     List<Arg> args = new ArrayList<>();
     int next = 0;
     for (VariableElement p : method.getParameters()) {
-      args.add(isContext(p.asType()) ? new Arg.Context() : data.get(next++));
+      args.add(typeHelpers.isContext(p.asType()) ? new Arg.Context() : data.get(next++));
     }
     return step(candidate, flowType, args);
   }
@@ -732,7 +732,7 @@ public final class WorkflowValidator {
     }
     List<Arg> args = new ArrayList<>();
     for (VariableElement param : method.getParameters()) {
-      args.add(isContext(param.asType()) ? new Arg.Context() : new Arg.Whole());
+      args.add(typeHelpers.isContext(param.asType()) ? new Arg.Context() : new Arg.Whole());
     }
     TypeName elementName = TypeName.get(element).box();
     Optional<StepModel> step = step(candidate, elementName, args);
@@ -770,7 +770,7 @@ public final class WorkflowValidator {
     if (returnType.getKind() == TypeKind.VOID) {
       kind = CallKind.VOID;
       value = ClassName.get(Void.class);
-    } else if (isCompletionStage(returnType)) {
+    } else if (typeHelpers.isCompletionStage(returnType)) {
       kind = CallKind.ASYNC;
       value = TypeName.get(returnValueType(method)).box();
     } else {
@@ -821,59 +821,34 @@ public final class WorkflowValidator {
   private List<VariableElement> dataParams(ExecutableElement method) {
     List<VariableElement> data = new ArrayList<>();
     for (VariableElement p : method.getParameters()) {
-      if (!isContext(p.asType())) {
+      if (!typeHelpers.isContext(p.asType())) {
         data.add(p);
       }
     }
     return data;
   }
 
-  private boolean isContext(TypeMirror type) {
-    return type.getKind() == TypeKind.DECLARED
-        && ((TypeElement) ((DeclaredType) type).asElement())
-            .getQualifiedName()
-            .contentEquals(CONTEXT);
-  }
-
-  private boolean isCompletionStage(TypeMirror type) {
-    TypeElement stage = elements.getTypeElement("java.util.concurrent.CompletionStage");
-    return type.getKind() == TypeKind.DECLARED
-        && types.isAssignable(types.erasure(type), types.erasure(stage.asType()));
-  }
-
-  /** What the method yields: the return type, the stage's type argument, or null for void. */
   /** What a step hands on: its value, or null when it yields nothing (void, a stage of Void). */
   private TypeMirror flowValue(ExecutableElement method) {
     TypeMirror value = returnValueType(method);
-    if (value != null
-        && value.getKind() == TypeKind.DECLARED
-        && ((TypeElement) ((DeclaredType) value).asElement())
-            .getQualifiedName()
-            .contentEquals("java.lang.Void")) {
-      return null;
-    }
-    return value;
+    return value != null && typeHelpers.isNamed(value, "java.lang.Void") ? null : value;
   }
 
+  /** What the method yields: the return type, the stage's type argument, or null for void. */
   private TypeMirror returnValueType(ExecutableElement method) {
     TypeMirror returnType = method.getReturnType();
     if (returnType.getKind() == TypeKind.VOID) {
       return null;
     }
-    if (isCompletionStage(returnType)) {
-      TypeMirror arg = supertypeArgument(returnType, "java.util.concurrent.CompletionStage");
-      return arg != null ? arg : elements.getTypeElement("java.lang.Object").asType();
-    }
-    return returnType;
+    return typeHelpers.isCompletionStage(returnType)
+        ? typeHelpers.stageValue(returnType)
+        : returnType;
   }
 
   private TypeMirror boxedMirror(TypeMirror type) {
-    if (type == null) {
-      return elements.getTypeElement("java.lang.Void").asType();
-    }
-    return type.getKind().isPrimitive()
-        ? types.boxedClass((javax.lang.model.type.PrimitiveType) type).asType()
-        : type;
+    return type == null
+        ? elements.getTypeElement("java.lang.Void").asType()
+        : typeHelpers.boxed(type);
   }
 
   private boolean isCollectionLike(TypeMirror type) {
@@ -888,15 +863,7 @@ public final class WorkflowValidator {
   /** The single type argument of a declared type, wildcards resolved to their upper bound. */
   private TypeMirror typeArgument(TypeMirror type) {
     List<? extends TypeMirror> args = ((DeclaredType) type).getTypeArguments();
-    return upperBound(args.get(0));
-  }
-
-  private TypeMirror upperBound(TypeMirror type) {
-    if (type.getKind() == TypeKind.WILDCARD) {
-      TypeMirror bound = ((WildcardType) type).getExtendsBound();
-      return bound != null ? bound : elements.getTypeElement("java.lang.Object").asType();
-    }
-    return type;
+    return typeHelpers.upperBound(args.get(0));
   }
 
   /** The element type of an array or Iterable, or null if it is neither. */
@@ -911,28 +878,8 @@ public final class WorkflowValidator {
     if (!types.isAssignable(types.erasure(type), types.erasure(iterable.asType()))) {
       return null;
     }
-    TypeMirror arg = supertypeArgument(type, "java.lang.Iterable");
+    TypeMirror arg = typeHelpers.supertypeArgument(type, "java.lang.Iterable");
     return arg != null ? arg : elements.getTypeElement("java.lang.Object").asType();
-  }
-
-  /** The type argument of {@code type}'s supertype named {@code qualifiedName}; null if raw. */
-  private TypeMirror supertypeArgument(TypeMirror type, String qualifiedName) {
-    List<TypeMirror> queue = new ArrayList<>();
-    queue.add(type);
-    while (!queue.isEmpty()) {
-      TypeMirror current = queue.remove(0);
-      if (current.getKind() == TypeKind.DECLARED) {
-        DeclaredType declared = (DeclaredType) current;
-        TypeElement element = (TypeElement) declared.asElement();
-        if (element.getQualifiedName().contentEquals(qualifiedName)) {
-          return declared.getTypeArguments().isEmpty()
-              ? null
-              : upperBound(declared.getTypeArguments().get(0));
-        }
-      }
-      queue.addAll(types.directSupertypes(current));
-    }
-    return null;
   }
 
   private static String method(ExecutableElement method) {
