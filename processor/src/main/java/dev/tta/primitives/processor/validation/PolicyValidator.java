@@ -285,19 +285,19 @@ public final class PolicyValidator {
   /** Warns when a key type compares by identity (arrays, classes without equals). */
   private void checkKeyEquality(
       Element element, AnnotationMirror m, AnnotationValue on, TypeMirror type, String where) {
+    String reason = identityReason(type);
+    if (reason != null) {
+      reporter.report(Problem.CACHE_KEY_EQUALITY, element, m, on, type, where, reason);
+    }
+  }
+
+  /** Why keys of {@code type} would compare by identity, or null if they compare by value. */
+  private String identityReason(TypeMirror type) {
     if (type.getKind() == TypeKind.ARRAY) {
-      reporter.report(
-          Problem.CACHE_KEY_EQUALITY,
-          element,
-          m,
-          on,
-          type,
-          where,
-          "is an array, which compares by identity");
-      return;
+      return "is an array, which compares by identity";
     }
     if (type.getKind() != TypeKind.DECLARED) {
-      return;
+      return null;
     }
     TypeElement typeElement = (TypeElement) ((DeclaredType) type).asElement();
     ElementKind kind = typeElement.getKind();
@@ -305,7 +305,7 @@ public final class PolicyValidator {
         || kind == ElementKind.ENUM
         || kind == ElementKind.RECORD
         || kind == ElementKind.ANNOTATION_TYPE) {
-      return; // interfaces state equality in their contract; the others have it built in
+      return null; // interfaces state equality in their contract; the others have it built in
     }
     boolean equals = false;
     boolean hashCode = false;
@@ -321,16 +321,7 @@ public final class PolicyValidator {
         hashCode = true;
       }
     }
-    if (!equals || !hashCode) {
-      reporter.report(
-          Problem.CACHE_KEY_EQUALITY,
-          element,
-          m,
-          on,
-          type,
-          where,
-          "does not override equals and hashCode");
-    }
+    return equals && hashCode ? null : "does not override equals and hashCode";
   }
 
   private PolicyModel.Fallback fallback(

@@ -641,17 +641,8 @@ public final class WorkflowWriter {
       if (fallback.async()) {
         result = call;
       } else if (out.equals(ClassName.get(Void.class))) {
-        return CodeBlock.of(
-            "($T $N, $T $N, $T $N) -> {\n$>$L;\nreturn $T.<$T>completedFuture(null);\n$<}",
-            in,
-            inVar,
-            Throwable.class,
-            causeVar,
-            CONTEXT,
-            contextVar,
-            call,
-            FUTURE,
-            out);
+        result =
+            CodeBlock.of("{\n$>$L;\nreturn $T.<$T>completedFuture(null);\n$<}", call, FUTURE, out);
       } else {
         result = CodeBlock.of("$T.<$T>completedFuture($L)", FUTURE, out, call);
       }
