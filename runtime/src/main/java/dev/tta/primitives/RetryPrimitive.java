@@ -90,6 +90,18 @@ public final class RetryPrimitive<I, O> implements WorkflowPrimitive<I, O> {
     return attempts;
   }
 
+  /**
+   * Goes on as if the first attempt, made outside this primitive (a generated workflow's direct
+   * call), had failed with {@code failure}: the next attempts follow under the policy. A time
+   * budget counts from now, so generated code makes its direct calls only for policies without one.
+   */
+  CompletableFuture<O> afterFailure(I input, WorkflowContext context, Throwable failure) {
+    long start = policy.maxDuration() != null ? context.runtime().clock().nanoTime() : 0L;
+    Attempts<I, O> attempts = new Attempts<>(this, input, context, start);
+    attempts.firstFailed(Futures.unwrap(failure));
+    return attempts;
+  }
+
   @Override
   public String name() {
     return delegate.name();

@@ -70,14 +70,40 @@ public final class SequentialPrimitive<I, O> implements WorkflowPrimitive<I, O> 
   }
 
   @Override
-  @SuppressWarnings("unchecked") // the chain's types line up by construction
   public CompletableFuture<O> execute(I input, WorkflowContext context) {
-    Object value = input;
-    for (int i = 0; i < stages.length; i++) {
-      if (i > 0 && IsolatedCall.cancelledOnThisThread()) {
+    return runFrom(0, Futures.call(stages[0], input, context), context);
+  }
+
+  /**
+   * Goes on with a run whose stage {@code index} failed with {@code failure} when a generated
+   * workflow called it directly on {@code input}: the stage's own handling of that failure (a
+   * retry's next attempts, the exception naming the step), then the stages after it.
+   */
+  @SuppressWarnings("unchecked") // a sequence's stages take and give Objects
+  CompletableFuture<O> resumeAfterFailure(
+      int index, Object input, Throwable failure, WorkflowContext context) {
+    WorkflowPrimitive<Object, Object> stage = stages[index];
+    CompletableFuture<Object> future =
+        stage instanceof StepPrimitive
+            ? ((StepPrimitive<Object, Object>) stage).afterFailure(input, context, failure)
+            : CompletableFuture.failedFuture(failure);
+    return runFrom(index, future, context);
+  }
+
+  /** Stage {@code first} was started and gave {@code started}; runs the stages after it. */
+  @SuppressWarnings("unchecked") // the chain's types line up by construction
+  private CompletableFuture<O> runFrom(
+      int first, CompletableFuture<Object> started, WorkflowContext context) {
+    Object value = null;
+    for (int i = first; i < stages.length; i++) {
+      CompletableFuture<Object> future;
+      if (i == first) {
+        future = started;
+      } else if (IsolatedCall.cancelledOnThisThread()) {
         return CompletableFuture.failedFuture(cancelled(i));
+      } else {
+        future = Futures.call(stages[i], value, context);
       }
-      CompletableFuture<Object> future = Futures.call(stages[i], value, context);
       if (!future.isDone()) {
         Continuation continuation = new Continuation(context, IsolatedCall.current());
         continuation.resume(i, future);

@@ -56,6 +56,25 @@ public final class StepPrimitive<I, O> implements WorkflowPrimitive<I, O> {
     return watch(Futures.call(body, input, context), context, events, start);
   }
 
+  /**
+   * The step's outcome when its body, called directly (by a generated workflow's {@code run}),
+   * failed with {@code failure} on {@code input}: a retried body goes on with its next attempts, as
+   * if its first attempt had failed inside it; the outcome is named like {@link #execute}'s.
+   */
+  @SuppressWarnings("unchecked") // the retry's input is this step's input
+  CompletableFuture<O> afterFailure(I input, WorkflowContext context, Throwable failure) {
+    CompletableFuture<O> result =
+        body instanceof RetryPrimitive
+            ? ((RetryPrimitive<I, O>) body).afterFailure(input, context, failure)
+            : CompletableFuture.failedFuture(failure);
+    if (!result.isDone()) {
+      return watch(result, context, context.runtime().events(), 0L);
+    }
+    return result.isCompletedExceptionally()
+        ? CompletableFuture.failedFuture(named(Futures.failure(result), context))
+        : result;
+  }
+
   private CompletableFuture<O> watch(
       CompletableFuture<O> result, WorkflowContext context, Events events, long start) {
     Outcome<O> outcome = new Outcome<>(result);

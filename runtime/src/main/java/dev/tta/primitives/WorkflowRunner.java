@@ -25,12 +25,14 @@ public final class WorkflowRunner<I, O> implements WorkflowPrimitive<I, O> {
   private final String name;
   private final WorkflowPrimitive<? super I, ? extends O> root;
   private final WorkflowRuntime runtime;
+  private final boolean quiet; // no listeners on the runtime of runs without a context
 
   private WorkflowRunner(
       String name, WorkflowPrimitive<? super I, ? extends O> root, WorkflowRuntime runtime) {
     this.name = Objects.requireNonNull(name, "name");
     this.root = Objects.requireNonNull(root, "root");
     this.runtime = Objects.requireNonNull(runtime, "runtime");
+    this.quiet = !runtime.events().enabled();
   }
 
   /**
@@ -71,7 +73,11 @@ public final class WorkflowRunner<I, O> implements WorkflowPrimitive<I, O> {
    * @throws CancellationException if the run was cancelled
    */
   public O run(I input, WorkflowContext context) {
-    CompletableFuture<O> result = execute(input, context);
+    return await(execute(input, context));
+  }
+
+  /** The run's value; an interrupt while waiting cancels the run. */
+  private O await(CompletableFuture<O> result) {
     if (Futures.succeeded(result)) {
       return result.getNow(null);
     }
@@ -84,6 +90,57 @@ public final class WorkflowRunner<I, O> implements WorkflowPrimitive<I, O> {
     } catch (ExecutionException e) {
       throw asUnchecked(Futures.unwrap(e));
     }
+  }
+
+  /**
+   * For generated code: whether a {@code run} on this thread with a new context may call the
+   * workflow's steps directly, in place of the primitives. It may when nothing could tell the
+   * difference: no listener waits for events, and the thread is not inside an isolated call (a step
+   * under a timeout, a parallel branch), whose cancellation the primitives check between steps. The
+   * generated class also requires that no step was replaced.
+   *
+   * @return true if the steps may be called directly
+   */
+  public boolean canRunDirectly() {
+    return quiet && IsolatedCall.current() == null;
+  }
+
+  /**
+   * For generated code: {@link #canRunDirectly()} for a run in {@code context}, which brings its
+   * own runtime and listeners.
+   *
+   * @param context the run's context
+   * @return true if the steps may be called directly
+   */
+  public boolean canRunDirectly(WorkflowContext context) {
+    return !context.runtime().events().enabled() && IsolatedCall.current() == null;
+  }
+
+  /**
+   * For generated code: finishes a run whose stage {@code stage} (counted from 0), called directly
+   * on {@code input}, failed with {@code failure}. The run goes on exactly as if the primitives had
+   * made that call: a retried step makes its next attempts, and later stages follow; a failure ends
+   * it with the {@link WorkflowException} naming the step.
+   *
+   * @param stage the index of the failed stage in the workflow's sequence
+   * @param input what the stage was called on
+   * @param failure what the direct call threw
+   * @param context the run's context, or {@code null} if the run did not need one yet
+   * @return the run's output
+   * @throws WorkflowException if the run failed
+   * @throws CancellationException if the run was cancelled
+   * @throws IllegalStateException if this runner's root is not a sequence
+   */
+  @SuppressWarnings("unchecked") // a generated workflow's root is its sequence of stages
+  public O afterFailure(int stage, Object input, Throwable failure, WorkflowContext context) {
+    if (!(root instanceof SequentialPrimitive)) {
+      throw new IllegalStateException("workflow '" + name + "' is not a sequence of stages");
+    }
+    WorkflowContext own =
+        context == null ? WorkflowContext.create(name, runtime) : context.withWorkflowName(name);
+    CompletableFuture<O> rest =
+        ((SequentialPrimitive<I, O>) root).resumeAfterFailure(stage, input, failure, own);
+    return await(finish(own, rest, 0L));
   }
 
   private static RuntimeException asUnchecked(Throwable failure) {
@@ -127,17 +184,22 @@ public final class WorkflowRunner<I, O> implements WorkflowPrimitive<I, O> {
       events.onWorkflowStart(own);
       start = own.runtime().clock().nanoTime();
     }
-    CompletableFuture<O> result = Futures.call(root, input, own);
+    return finish(own, Futures.call(root, input, own), start);
+  }
+
+  /** The run's outcome: failures named, workflow events reported. */
+  private CompletableFuture<O> finish(
+      WorkflowContext own, CompletableFuture<O> result, long start) {
+    Events events = own.runtime().events();
     if (Futures.succeeded(result) && !events.enabled()) {
       return result;
     }
     Finished<O> finished = new Finished<>(result);
-    long started = start;
     result.whenComplete(
         (value, error) -> {
           Duration elapsed =
               events.enabled()
-                  ? Duration.ofNanos(own.runtime().clock().nanoTime() - started)
+                  ? Duration.ofNanos(own.runtime().clock().nanoTime() - start)
                   : Duration.ZERO;
           if (error == null) {
             if (events.enabled()) {

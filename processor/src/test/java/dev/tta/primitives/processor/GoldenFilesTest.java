@@ -51,7 +51,8 @@ class GoldenFilesTest {
   @CsvSource({
     "PackageValidation, PackageValidation, PackageValidationWorkflow",
     "Crawler, Crawler, Crawler_PagesWorkflow",
-    "Scores, Scores, ScoresWorkflow"
+    "Scores, Scores, ScoresWorkflow",
+    "Release, Release, ReleaseWorkflow"
   })
   void generatedSourceMatchesGoldenFile(String input, String className, String generated)
       throws IOException {
@@ -72,7 +73,8 @@ class GoldenFilesTest {
   @CsvSource({
     "PackageValidation, PackageValidation, PackageValidationWorkflow",
     "Crawler, Crawler, Crawler_PagesWorkflow",
-    "Scores, Scores, ScoresWorkflow"
+    "Scores, Scores, ScoresWorkflow",
+    "Release, Release, ReleaseWorkflow"
   })
   void generatedSourceIsWarningFreeUnderXlintAllWerror(
       String input, String className, String generated) throws IOException {
@@ -91,7 +93,8 @@ class GoldenFilesTest {
   @ParameterizedTest
   @CsvSource({
     "PackageValidation, PackageValidation, PackageValidationWorkflow",
-    "Scores, Scores, ScoresWorkflow"
+    "Scores, Scores, ScoresWorkflow",
+    "Release, Release, ReleaseWorkflow"
   })
   void outputIsDeterministic(String input, String className, String generated) throws IOException {
     assertEquals(

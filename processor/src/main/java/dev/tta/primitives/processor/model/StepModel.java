@@ -11,6 +11,7 @@ import java.util.List;
  * @param isStatic whether the method is static
  * @param inputType the boxed type flowing into the step (its primitive's input)
  * @param valueType the boxed type the step yields ({@code Void} for void)
+ * @param returnType the method's declared return type (may be primitive or {@code void})
  * @param kind how the method returns
  * @param args how each parameter is filled, in order
  * @param wrapsThrowable whether the method declares a {@code Throwable} that is neither an {@code
@@ -22,6 +23,7 @@ public record StepModel(
     boolean isStatic,
     TypeName inputType,
     TypeName valueType,
+    TypeName returnType,
     CallKind kind,
     List<Arg> args,
     boolean wrapsThrowable,

@@ -810,6 +810,7 @@ public final class WorkflowValidator {
             method.getModifiers().contains(Modifier.STATIC),
             inputType,
             value,
+            TypeName.get(method.getReturnType()),
             kind,
             List.copyOf(args),
             wrapsThrowable,

@@ -104,6 +104,14 @@ public final class WorkflowWriter {
     }
     type.addField(
         ParameterizedTypeName.get(RUNNER, in, out), "runner", Modifier.PRIVATE, Modifier.FINAL);
+    boolean direct = runsDirectly(model);
+    if (direct) {
+      type.addField(
+          FieldSpec.builder(TypeName.BOOLEAN, "direct", Modifier.PRIVATE, Modifier.FINAL)
+              .addJavadoc(
+                  "Whether {@code run} may call the steps in place: not once one is replaced.\n")
+              .build());
+    }
 
     // Constructors.
     ParameterSpec stepsParam = ParameterSpec.builder(model.userClass(), "steps").build();
@@ -130,11 +138,12 @@ public final class WorkflowWriter {
             .addParameter(stepsParam)
             .addParameter(RUNTIME_TYPE, "runtime")
             .addStatement(
-                "this($T.requireNonNull(steps, $S), $T.requireNonNull(runtime, $S)$>$L$<)",
+                "this($T.requireNonNull(steps, $S), $T.requireNonNull(runtime, $S)$L$>$L$<)",
                 OBJECTS,
                 "steps",
                 OBJECTS,
                 "runtime",
+                direct ? ", true" : "",
                 calls.build())
             .build());
     MethodSpec.Builder primary =
@@ -144,6 +153,9 @@ public final class WorkflowWriter {
             .addParameter(RUNTIME_TYPE, "runtime")
             .addStatement("this.steps = steps")
             .addStatement("this.runtime = runtime");
+    if (direct) {
+      primary.addParameter(TypeName.BOOLEAN, "direct").addStatement("this.direct = direct");
+    }
     for (StepModel step : steps) {
       primary.addParameter(callType(step), fieldName(step));
       primary.addStatement("this.$1N = $1N", fieldName(step));
@@ -178,7 +190,7 @@ public final class WorkflowWriter {
     type.addMethod(primary.build());
 
     // run / runAsync / execute.
-    addRunMethods(type, model);
+    addRunMethods(type, model, direct);
 
     // Step accessors and replacements.
     for (StepModel step : steps) {
@@ -193,7 +205,8 @@ public final class WorkflowWriter {
               .returns(callType(step))
               .addStatement("return $N", fieldName(step))
               .build());
-      CodeBlock.Builder args = CodeBlock.builder().add("steps, runtime");
+      CodeBlock.Builder args =
+          CodeBlock.builder().add(direct ? "steps, runtime, false" : "steps, runtime");
       for (StepModel other : steps) {
         args.add(", $N", other == step ? "replacement" : fieldName(other));
       }
@@ -281,7 +294,7 @@ public final class WorkflowWriter {
     return String.join(" \u2192 ", parts);
   }
 
-  private void addRunMethods(TypeSpec.Builder type, WorkflowModel model) {
+  private void addRunMethods(TypeSpec.Builder type, WorkflowModel model, boolean direct) {
     TypeName out = model.outputType();
     List<ParameterSpec> params = new ArrayList<>();
     Set<String> used = new HashSet<>();
@@ -316,6 +329,18 @@ public final class WorkflowWriter {
                     + "@throws dev.tta.primitives.WorkflowException if a step failed\n")
             .addParameters(params)
             .returns(runReturn);
+    CodeBlock names = paramNames(model);
+    if (direct) {
+      run.beginControlFlow("if (this.direct && this.runner.canRunDirectly())")
+          .addStatement(
+              returnsVoid ? "runDirectly($L$Lnull)" : "return runDirectly($L$Lnull)",
+              names,
+              names.isEmpty() ? "" : ", ");
+      if (returnsVoid) {
+        run.addStatement("return");
+      }
+      run.endControlFlow();
+    }
     if (returnsVoid) {
       run.addStatement("this.runner.run($L)", input);
     } else {
@@ -337,12 +362,28 @@ public final class WorkflowWriter {
             .addParameters(params)
             .addParameter(CONTEXT, contextName)
             .returns(runReturn);
+    if (direct) {
+      runWithContext
+          .beginControlFlow("if (this.direct && this.runner.canRunDirectly($N))", contextName)
+          .addStatement(
+              returnsVoid ? "runDirectly($L$L$N)" : "return runDirectly($L$L$N)",
+              names,
+              names.isEmpty() ? "" : ", ",
+              contextName);
+      if (returnsVoid) {
+        runWithContext.addStatement("return");
+      }
+      runWithContext.endControlFlow();
+    }
     if (returnsVoid) {
       runWithContext.addStatement("this.runner.run($L, $N)", input, contextName);
     } else {
       runWithContext.addStatement("return this.runner.run($L, $N)", input, contextName);
     }
     type.addMethod(runWithContext.build());
+    if (direct) {
+      type.addMethod(runDirectly(model, params, used, contextName, input));
+    }
 
     type.addMethod(
         MethodSpec.methodBuilder("runAsync")
@@ -393,6 +434,142 @@ public final class WorkflowWriter {
             .returns(TypeName.BOOLEAN)
             .addStatement("return runner.isBlocking()")
             .build());
+  }
+
+  private static CodeBlock paramNames(WorkflowModel model) {
+    CodeBlock.Builder names = CodeBlock.builder();
+    for (int i = 0; i < model.runParams().size(); i++) {
+      names.add(i == 0 ? "$N" : ", $N", model.runParams().get(i).name());
+    }
+    return names.build();
+  }
+
+  /**
+   * Whether {@code run} may call the steps in place: a plain sequence of synchronous steps whose
+   * only policy is a retry without a time budget (its first attempt is a plain call anyway), and no
+   * policy on the class. Anything else needs the primitives from the first step on.
+   */
+  private static boolean runsDirectly(WorkflowModel model) {
+    if (!model.policies().isEmpty()) {
+      return false;
+    }
+    for (StageModel stage : model.stages()) {
+      if (!(stage instanceof StageModel.Single single)
+          || single.step().kind() == StepModel.CallKind.ASYNC) {
+        return false;
+      }
+      PolicyModel policies = single.step().policies();
+      if (policies.timeout() != null
+          || policies.cache() != null
+          || policies.fallback() != null
+          || (policies.retry() != null && policies.retry().maxDuration() != null)) {
+        return false;
+      }
+      for (Arg arg : single.step().args()) {
+        if (arg instanceof Arg.FanIn || arg instanceof Arg.Cause) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /**
+   * {@code runDirectly}: the steps called one after the other, each result in a local of the
+   * method's declared type. The first throw hands the run to the runner, which goes on from that
+   * stage through the primitives, so retries, later stages and errors are exactly theirs.
+   */
+  private static MethodSpec runDirectly(
+      WorkflowModel model,
+      List<ParameterSpec> params,
+      Set<String> runNames,
+      String contextName,
+      CodeBlock runInput) {
+    Set<String> used = new HashSet<>(runNames);
+    used.add(contextName);
+    // A local named like the class would hide it from a static step's call.
+    used.add(model.userClass().topLevelClassName().simpleName());
+    boolean needsContext =
+        model.steps().stream()
+            .anyMatch(step -> step.args().stream().anyMatch(arg -> arg instanceof Arg.Context));
+    String own = needsContext ? claim("runContext", used) : contextName;
+    String failure = claim("failure", used);
+    boolean returnsVoid = model.runReturnType().equals(TypeName.VOID);
+    MethodSpec.Builder method =
+        MethodSpec.methodBuilder("runDirectly")
+            .addModifiers(Modifier.PRIVATE)
+            .addJavadoc(
+                "The steps called in place while they succeed. The first failure goes on through"
+                    + " the primitives\n(a retry's next attempts, later stages, the exception"
+                    + " naming the step).\n")
+            .addParameters(params)
+            .addParameter(CONTEXT, contextName)
+            .returns(model.runReturnType());
+    if (needsContext) {
+      method.addStatement(
+          "$T $N = $N == null\n$>$>? $T.create($S, this.runtime)\n: $N.withWorkflowName($S)$<$<",
+          CONTEXT,
+          own,
+          contextName,
+          CONTEXT,
+          model.workflowName(),
+          contextName,
+          model.workflowName());
+    }
+    CodeBlock previous = null; // the local holding the last result; null after a void step
+    CodeBlock stageInput = runInput;
+    int index = 0;
+    for (StageModel stage : model.stages()) {
+      StepModel step = ((StageModel.Single) stage).step();
+      CodeBlock.Builder args = CodeBlock.builder();
+      for (int i = 0; i < step.args().size(); i++) {
+        Arg arg = step.args().get(i);
+        args.add(i == 0 ? "" : ", ");
+        if (arg instanceof Arg.Whole) {
+          args.add(index == 0 ? CodeBlock.of("$N", model.runParams().get(0).name()) : previous);
+        } else if (arg instanceof Arg.Component component) {
+          args.add("$N", component.accessor()); // only the first stage: a run parameter
+        } else {
+          args.add("$N", own);
+        }
+      }
+      CodeBlock call =
+          step.isStatic()
+              ? CodeBlock.of("$T.$N($L)", model.userClass(), step.methodName(), args.build())
+              : CodeBlock.of("this.steps.$N($L)", step.methodName(), args.build());
+      boolean isVoid = step.kind() == StepModel.CallKind.VOID;
+      String local = isVoid ? null : claim(step.methodName(), used);
+      if (!isVoid) {
+        method.addStatement("$T $N", step.returnType(), local);
+      }
+      method.beginControlFlow("try");
+      if (isVoid) {
+        method.addStatement("$L", call);
+      } else {
+        method.addStatement("$N = $L", local, call);
+      }
+      method.nextControlFlow("catch ($T $N)", Throwable.class, failure);
+      CodeBlock rest =
+          CodeBlock.of(
+              "this.runner.afterFailure($L, $L, $N, $N)",
+              index,
+              stageInput == null ? CodeBlock.of("null") : stageInput,
+              failure,
+              own);
+      if (returnsVoid) {
+        method.addStatement("$L", rest).addStatement("return");
+      } else {
+        method.addStatement("return $L", rest);
+      }
+      method.endControlFlow();
+      previous = isVoid ? null : CodeBlock.of("$N", local);
+      stageInput = previous;
+      index++;
+    }
+    if (!returnsVoid) {
+      method.addStatement("return $L", previous);
+    }
+    return method.build();
   }
 
   private static String paramDocs(WorkflowModel model) {
@@ -855,6 +1032,13 @@ public final class WorkflowWriter {
 
   private static String capitalize(String name) {
     return Character.toUpperCase(name.charAt(0)) + name.substring(1);
+  }
+
+  /** {@link #unique}, and takes the name. */
+  private static String claim(String name, Set<String> used) {
+    String claimed = unique(name, used);
+    used.add(claimed);
+    return claimed;
   }
 
   private static String unique(String name, Set<String> used) {
