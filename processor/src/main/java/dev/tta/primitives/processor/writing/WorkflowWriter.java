@@ -19,8 +19,10 @@ import dev.tta.primitives.processor.model.StepModel;
 import dev.tta.primitives.processor.model.StepModel.Arg;
 import dev.tta.primitives.processor.model.WorkflowModel;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.Modifier;
@@ -382,7 +384,7 @@ public final class WorkflowWriter {
     }
     type.addMethod(runWithContext.build());
     if (direct) {
-      type.addMethod(runDirectly(model, params, used, contextName, input));
+      type.addMethod(runDirectly(model));
     }
 
     type.addMethod(
@@ -478,17 +480,38 @@ public final class WorkflowWriter {
    * {@code runDirectly}: the steps called one after the other, each result in a local of the
    * method's declared type. The first throw hands the run to the runner, which goes on from that
    * stage through the primitives, so retries, later stages and errors are exactly theirs.
+   *
+   * <p>The body names the user class (a static step's call) and {@code WorkflowContext} (a new
+   * context) as qualifiers, which a variable of the same name would obscure: the method being
+   * private, its parameters are renamed away from them, and no local takes them either.
    */
-  private static MethodSpec runDirectly(
-      WorkflowModel model,
-      List<ParameterSpec> params,
-      Set<String> runNames,
-      String contextName,
-      CodeBlock runInput) {
-    Set<String> used = new HashSet<>(runNames);
-    used.add(contextName);
-    // A local named like the class would hide it from a static step's call.
+  private static MethodSpec runDirectly(WorkflowModel model) {
+    Set<String> used = new HashSet<>();
     used.add(model.userClass().topLevelClassName().simpleName());
+    used.add(CONTEXT.simpleName());
+    // Should JavaPoet have to qualify one of them, its package's first segment must stay free too.
+    used.add(firstSegment(model.userClass().packageName()));
+    used.add(firstSegment(CONTEXT.packageName()));
+    List<ParameterSpec> params = new ArrayList<>();
+    Map<String, String> names = new HashMap<>(); // run parameter -> here
+    for (WorkflowModel.Param p : model.runParams()) {
+      String name = claim(p.name(), used);
+      names.put(p.name(), name);
+      params.add(ParameterSpec.builder(p.type(), name).build());
+    }
+    String contextName = claim("context", used);
+    CodeBlock runInput;
+    if (model.runParams().isEmpty()) {
+      runInput = CodeBlock.of("null");
+    } else if (model.inputRecord() == null) {
+      runInput = CodeBlock.of("$N", names.get(model.runParams().get(0).name()));
+    } else {
+      CodeBlock.Builder b = CodeBlock.builder().add("new $T(", model.inputRecord().name());
+      for (int i = 0; i < model.runParams().size(); i++) {
+        b.add(i == 0 ? "$N" : ", $N", names.get(model.runParams().get(i).name()));
+      }
+      runInput = b.add(")").build();
+    }
     boolean needsContext =
         model.steps().stream()
             .anyMatch(step -> step.args().stream().anyMatch(arg -> arg instanceof Arg.Context));
@@ -526,9 +549,13 @@ public final class WorkflowWriter {
         Arg arg = step.args().get(i);
         args.add(i == 0 ? "" : ", ");
         if (arg instanceof Arg.Whole) {
-          args.add(index == 0 ? CodeBlock.of("$N", model.runParams().get(0).name()) : previous);
+          args.add(
+              index == 0
+                  ? CodeBlock.of("$N", names.get(model.runParams().get(0).name()))
+                  : previous);
         } else if (arg instanceof Arg.Component component) {
-          args.add("$N", component.accessor()); // only the first stage: a run parameter
+          // Only the first stage: a run parameter.
+          args.add("$N", names.get(component.accessor()));
         } else {
           args.add("$N", own);
         }
@@ -1032,6 +1059,11 @@ public final class WorkflowWriter {
 
   private static String capitalize(String name) {
     return Character.toUpperCase(name.charAt(0)) + name.substring(1);
+  }
+
+  private static String firstSegment(String packageName) {
+    int dot = packageName.indexOf('.');
+    return dot < 0 ? packageName : packageName.substring(0, dot);
   }
 
   /** {@link #unique}, and takes the name. */
