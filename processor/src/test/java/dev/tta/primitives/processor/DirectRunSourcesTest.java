@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * The generated {@code runDirectly} (a plain sequence of synchronous steps called in place) must
  * compile without warnings under {@code -Xlint:all} whatever the user named things: its body uses
  * the user class and {@code WorkflowContext} as qualifiers, which a parameter of the same name
- * would obscure.
+ * would obscure, and its calls (like the primitives' lambdas) pass an array into varargs.
  */
 class DirectRunSourcesTest {
 
@@ -89,6 +89,29 @@ class DirectRunSourcesTest {
                 "  @Step",
                 "  String first(String WorkflowContext, WorkflowContext context) {",
                 "    return WorkflowContext + context.workflowName();",
+                "  }",
+                "}"));
+
+    assertThat(compilation).succeededWithoutWarnings();
+  }
+
+  @Test
+  void anArrayIntoAVarargsStepIsPassedAsTheArray() {
+    // Without a cast javac warns: "non-varargs call of varargs method with inexact argument type".
+    Compilation compilation =
+        compile(
+            source(
+                "Spread",
+                "@Workflow",
+                "class Spread {",
+                "  @Step",
+                "  String[] split(String text) {",
+                "    return text.split(\",\");",
+                "  }",
+                "",
+                "  @Step",
+                "  int count(Object... parts) {",
+                "    return parts.length;",
                 "  }",
                 "}"));
 

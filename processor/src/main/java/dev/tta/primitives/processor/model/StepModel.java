@@ -14,6 +14,8 @@ import java.util.List;
  * @param returnType the method's declared return type (may be primitive or {@code void})
  * @param kind how the method returns
  * @param args how each parameter is filled, in order
+ * @param paramTypes each parameter's declared type, in order: calls pass their arguments at these
+ *     types, so that javac picks this method over an overload that fits the value's own type better
  * @param wrapsThrowable whether the method declares a {@code Throwable} that is neither an {@code
  *     Exception} nor an {@code Error}, which a lambda cannot rethrow as is
  */
@@ -26,6 +28,7 @@ public record StepModel(
     TypeName returnType,
     CallKind kind,
     List<Arg> args,
+    List<TypeName> paramTypes,
     boolean wrapsThrowable,
     PolicyModel policies) {
 

@@ -813,6 +813,7 @@ public final class WorkflowValidator {
             TypeName.get(method.getReturnType()),
             kind,
             List.copyOf(args),
+            method.getParameters().stream().map(p -> TypeName.get(p.asType())).toList(),
             wrapsThrowable,
             stepPolicies));
   }

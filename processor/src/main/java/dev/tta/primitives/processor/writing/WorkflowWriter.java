@@ -540,6 +540,7 @@ public final class WorkflowWriter {
           model.workflowName());
     }
     CodeBlock previous = null; // the local holding the last result; null after a void step
+    TypeName previousType = null; // its declared type
     CodeBlock stageInput = runInput;
     int index = 0;
     for (StageModel stage : model.stages()) {
@@ -548,14 +549,18 @@ public final class WorkflowWriter {
       for (int i = 0; i < step.args().size(); i++) {
         Arg arg = step.args().get(i);
         args.add(i == 0 ? "" : ", ");
-        if (arg instanceof Arg.Whole) {
-          args.add(
-              index == 0
-                  ? CodeBlock.of("$N", names.get(model.runParams().get(0).name()))
-                  : previous);
-        } else if (arg instanceof Arg.Component component) {
-          // Only the first stage: a run parameter.
-          args.add("$N", names.get(component.accessor()));
+        if (arg instanceof Arg.Whole && index > 0) {
+          args.add(passedAs(previous, previousType, step, i));
+        } else if (arg instanceof Arg.Whole || arg instanceof Arg.Component) {
+          // Only the first stage: a run parameter, of the parameter's own type.
+          WorkflowModel.Param param =
+              arg instanceof Arg.Component component
+                  ? model.runParams().stream()
+                      .filter(p -> p.name().equals(component.accessor()))
+                      .findFirst()
+                      .orElseThrow()
+                  : model.runParams().get(0);
+          args.add(passedAs(CodeBlock.of("$N", names.get(param.name())), param.type(), step, i));
         } else {
           args.add("$N", own);
         }
@@ -590,6 +595,7 @@ public final class WorkflowWriter {
       }
       method.endControlFlow();
       previous = isVoid ? null : CodeBlock.of("$N", local);
+      previousType = isVoid ? null : step.returnType();
       stageInput = previous;
       index++;
     }
@@ -616,7 +622,18 @@ public final class WorkflowWriter {
   }
 
   private static MethodSpec callFactory(WorkflowModel model, StepModel step) {
-    CodeBlock args = args(step.args(), "in", "cause", "context");
+    CodeBlock.Builder passed = CodeBlock.builder();
+    for (int i = 0; i < step.args().size(); i++) {
+      Arg arg = step.args().get(i);
+      CodeBlock value = arg(arg, "in", "cause", "context");
+      // The input, and the Input record's components, are boxed.
+      TypeName type =
+          arg instanceof Arg.Whole
+              ? step.inputType()
+              : arg instanceof Arg.Component ? step.paramTypes().get(i).box() : null;
+      passed.add(i == 0 ? "" : ", ").add(type == null ? value : passedAs(value, type, step, i));
+    }
+    CodeBlock args = passed.build();
     CodeBlock call =
         step.isStatic()
             ? CodeBlock.of("$T.$N($L)", model.userClass(), step.methodName(), args)
@@ -893,6 +910,17 @@ public final class WorkflowWriter {
         CONTEXT,
         contextVar,
         result);
+  }
+
+  /**
+   * {@code value}, of type {@code type}, as the argument for parameter {@code index} of {@code
+   * step}'s method: cast to the parameter's declared type when it has another (a box, a narrower
+   * type, an array into varargs), so that javac calls the step method itself and not an overload
+   * that fits the value's own type better, and reads an array as the varargs array.
+   */
+  private static CodeBlock passedAs(CodeBlock value, TypeName type, StepModel step, int index) {
+    TypeName declared = step.paramTypes().get(index);
+    return type.equals(declared) ? value : CodeBlock.of("($T) $L", declared, value);
   }
 
   /** The arguments of a call, from the input, the cause and the context. */

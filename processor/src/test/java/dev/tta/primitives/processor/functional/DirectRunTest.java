@@ -205,6 +205,17 @@ class DirectRunTest {
   }
 
   @Test
+  void bothPathsCallTheAnnotatedMethodsAndNotTheirOverloads() {
+    DirectRuns_OverloadsWorkflow workflow =
+        new DirectRuns_OverloadsWorkflow(new DirectRuns.Overloads());
+
+    assertEquals("object 30", workflow.run(2));
+    assertEquals("object 30", workflow.run(2, WorkflowContext.create("given")));
+    // Through the primitives, which hand the steps boxed values.
+    assertEquals("object 30", workflow.withCount(workflow.countStep()).run(2));
+  }
+
+  @Test
   void aNestedRunInsideACancelledIsolatedCallStartsNoFurtherStep() throws Exception {
     DirectRuns.Stubborn inner = new DirectRuns.Stubborn();
     DirectRuns.Outer outer = new DirectRuns.Outer(new DirectRuns_StubbornWorkflow(inner));

@@ -117,6 +117,45 @@ final class DirectRuns {
   }
 
   /**
+   * Steps with overloads that are not steps. The value flowing in is an {@code int} (or its box),
+   * the steps take {@code int}, {@code long} and {@code Object}: either path must call the
+   * annotated methods, not the overload javac would pick for the flowing value's own type.
+   */
+  @Workflow
+  static class Overloads {
+    @Step
+    int count(int n) {
+      return n + 1;
+    }
+
+    int count(Object n) {
+      throw new AssertionError("count(Object) is not the step");
+    }
+
+    @Step
+    long widen(long value) {
+      return value * 10;
+    }
+
+    long widen(int value) {
+      throw new AssertionError("widen(int) is not the step");
+    }
+
+    long widen(Object value) {
+      throw new AssertionError("widen(Object) is not the step");
+    }
+
+    @Step
+    String describe(Object value) {
+      return "object " + value;
+    }
+
+    String describe(Long value) {
+      throw new AssertionError("describe(Long) is not the step");
+    }
+  }
+
+  /**
    * A step that ignores interrupts, run as a nested workflow inside another's timed-out step: its
    * run must stop before the next step once the outer call is cancelled.
    */
