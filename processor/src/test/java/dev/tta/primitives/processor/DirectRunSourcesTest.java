@@ -79,6 +79,24 @@ class DirectRunSourcesTest {
   }
 
   @Test
+  void aRunParameterNamedLikeThePackageDoesNotHideAQualifiedClass() {
+    // The generated class declares a record Input, so it must name this class test.Input.
+    Compilation compilation =
+        compile(
+            source(
+                "Input",
+                "@Workflow",
+                "class Input {",
+                "  @Step",
+                "  static String first(String test, int count) {",
+                "    return test + count;",
+                "  }",
+                "}"));
+
+    assertThat(compilation).succeededWithoutWarnings();
+  }
+
+  @Test
   void aRunParameterNamedWorkflowContextDoesNotHideTheType() {
     Compilation compilation =
         compile(
