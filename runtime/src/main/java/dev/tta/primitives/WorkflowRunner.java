@@ -107,13 +107,16 @@ public final class WorkflowRunner<I, O> implements WorkflowPrimitive<I, O> {
 
   /**
    * For generated code: {@link #canRunDirectly()} for a run in {@code context}, which brings its
-   * own runtime and listeners.
+   * own runtime and listeners. Never for a {@code null} context: that run fails as {@link
+   * #run(Object, WorkflowContext)} fails it.
    *
    * @param context the run's context
    * @return true if the steps may be called directly
    */
   public boolean canRunDirectly(WorkflowContext context) {
-    return !context.runtime().events().enabled() && IsolatedCall.current() == null;
+    return context != null
+        && !context.runtime().events().enabled()
+        && IsolatedCall.current() == null;
   }
 
   /**

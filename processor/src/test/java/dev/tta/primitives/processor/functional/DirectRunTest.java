@@ -205,6 +205,21 @@ class DirectRunTest {
   }
 
   @Test
+  void aNullContextFailsAsThroughThePrimitives() {
+    DirectRuns_PipelineWorkflow workflow =
+        new DirectRuns_PipelineWorkflow(new DirectRuns.Pipeline());
+
+    NullPointerException direct =
+        assertThrows(NullPointerException.class, () -> workflow.run("1", null));
+    NullPointerException primitives =
+        assertThrows(
+            NullPointerException.class,
+            () -> workflow.withParse(workflow.parseStep()).run("1", null));
+
+    assertEquals(primitives.getMessage(), direct.getMessage());
+  }
+
+  @Test
   void bothPathsCallTheAnnotatedMethodsAndNotTheirOverloads() {
     DirectRuns_OverloadsWorkflow workflow =
         new DirectRuns_OverloadsWorkflow(new DirectRuns.Overloads());
