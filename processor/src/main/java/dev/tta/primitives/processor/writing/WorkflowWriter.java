@@ -68,6 +68,11 @@ public final class WorkflowWriter {
             .addOriginatingElement(origin)
             .addAnnotation(
                 AnnotationSpec.builder(GENERATED).addMember("value", "$S", PROCESSOR).build())
+            // The user chose these types and methods; using them must not break a -Werror build.
+            .addAnnotation(
+                AnnotationSpec.builder(SuppressWarnings.class)
+                    .addMember("value", "{$S, $S, $S}", "deprecation", "removal", "rawtypes")
+                    .build())
             .addModifiers(Modifier.FINAL)
             .addSuperinterface(ParameterizedTypeName.get(PRIMITIVE, in, out))
             .addJavadoc(

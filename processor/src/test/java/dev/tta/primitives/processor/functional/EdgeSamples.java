@@ -67,4 +67,37 @@ final class EdgeSamples {
       return "n=" + n;
     }
   }
+
+  /** Deprecated steps and types, and a raw type: the generated code must not warn about them. */
+  @Workflow
+  static class Legacy {
+    @Step
+    @Deprecated
+    @SuppressWarnings("rawtypes")
+    List load(String name) {
+      return List.of(name, name);
+    }
+
+    @Step
+    @SuppressWarnings("rawtypes")
+    OldCount count(List names) {
+      return new OldCount(names.size());
+    }
+
+    @Step
+    @Deprecated(forRemoval = true)
+    int value(OldCount count) {
+      return count.value;
+    }
+  }
+
+  /** A deprecated type flowing between steps. */
+  @Deprecated
+  static final class OldCount {
+    final int value;
+
+    OldCount(int value) {
+      this.value = value;
+    }
+  }
 }

@@ -30,4 +30,10 @@ class EdgeSamplesTest {
     WorkflowException e = assertThrows(WorkflowException.class, () -> workflow.run(""));
     assertInstanceOf(IOException.class, e.getCause());
   }
+
+  @Test
+  void deprecatedStepsAndTypesAndRawTypesCompileWithoutWarnings() {
+    // Compiled with -Xlint:all -Werror: any warning in the generated class fails the build.
+    assertEquals(2, new EdgeSamples_LegacyWorkflow(new EdgeSamples.Legacy()).run("a"));
+  }
 }
