@@ -99,7 +99,8 @@ public final class CachePrimitive<I, O> implements WorkflowPrimitive<I, O> {
       CompletableFuture<O> outcome = flight.outcome;
       CompletableFuture<O> result;
       if (Futures.succeeded(outcome)) {
-        result = CompletableFuture.completedFuture(outcome.getNow(null));
+        // Shared, as Caffeine's own AsyncCache shares it: cancelling a completed future is a no-op.
+        result = outcome;
       } else {
         // Each caller gets its own future: cancelling it detaches that caller only.
         result = flight.addCaller();
