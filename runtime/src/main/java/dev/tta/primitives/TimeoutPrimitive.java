@@ -15,9 +15,11 @@ import java.util.function.BiConsumer;
  * <p>A blocking delegate runs on the runtime's executor so that the caller can be released at the
  * deadline; a non-blocking one is called directly. The deadlines of calls on the same runtime share
  * one timer on the runtime's scheduler, armed for the earliest of them; a call that finishes first
- * merely gives up its place. The deadline holds even when the timer fires late (a busy executor, a
- * stalled timer): a call that finishes at or after its deadline on the runtime's clock fails with
- * the {@link TimeoutException} too; its late value or failure is dropped.
+ * merely gives up its place. Once no call is waiting the timer is cancelled, except on the default
+ * scheduler, where it is left to fire once and find nothing (cheaper than arming a new one for the
+ * next call). The deadline holds even when the timer fires late (a busy executor, a stalled timer):
+ * a call that finishes at or after its deadline on the runtime's clock fails with the {@link
+ * TimeoutException} too; its late value or failure is dropped.
  *
  * @param <I> input type
  * @param <O> output type
