@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class DeadlineQueue {
 
   /** Below this many settled entries behind a live head, compacting is not worth a scan. */
-  private static final int COMPACT_MIN = 32;
+  static final int COMPACT_MIN = 32;
 
   private final long timeoutNanos;
   private final boolean oneCall;
