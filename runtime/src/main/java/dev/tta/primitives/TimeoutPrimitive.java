@@ -3,8 +3,6 @@ package dev.tta.primitives;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 
@@ -15,10 +13,13 @@ import java.util.function.BiConsumer;
  * downstream (a fallback, the next step) runs.
  *
  * <p>A blocking delegate runs on the runtime's executor so that the caller can be released at the
- * deadline; a non-blocking one is called directly. The timer is armed on the runtime's scheduler
- * and disarmed when the call finishes first. The deadline holds even when the timer fires late (a
- * busy executor, a stalled timer): a call that finishes at or after its deadline on the runtime's
- * clock fails with the {@link TimeoutException} too; its late value or failure is dropped.
+ * deadline; a non-blocking one is called directly. The deadlines of calls on the same runtime share
+ * one timer on the runtime's scheduler, armed for the earliest of them; a call that finishes first
+ * merely gives up its place. Once no call is waiting the timer is cancelled, except on the default
+ * scheduler, where it is left to fire once and find nothing (cheaper than arming a new one for the
+ * next call). The deadline holds even when the timer fires late (a busy executor, a stalled timer):
+ * a call that finishes at or after its deadline on the runtime's clock fails with the {@link
+ * TimeoutException} too; its late value or failure is dropped.
  *
  * @param <I> input type
  * @param <O> output type
@@ -29,6 +30,8 @@ public final class TimeoutPrimitive<I, O> implements WorkflowPrimitive<I, O> {
   private final Duration timeout;
   private final long timeoutNanos;
   private final boolean interrupt;
+  // Bound to the runtime of the first call; calls on another runtime each get a timer of their own.
+  private final DeadlineQueue deadlines;
 
   private TimeoutPrimitive(
       WorkflowPrimitive<? super I, ? extends O> delegate, Duration timeout, boolean interrupt) {
@@ -39,6 +42,7 @@ public final class TimeoutPrimitive<I, O> implements WorkflowPrimitive<I, O> {
     }
     this.timeoutNanos = RetryPolicy.saturatedNanos(timeout); // "300000d" must not overflow
     this.interrupt = interrupt;
+    this.deadlines = new DeadlineQueue(timeoutNanos);
   }
 
   /**
@@ -94,16 +98,22 @@ public final class TimeoutPrimitive<I, O> implements WorkflowPrimitive<I, O> {
         return done; // finished before any deadline could pass: no timer needed
       }
     }
-    Deadline<O> deadline;
+    DeadlineQueue queue =
+        deadlines.bind(runtime) ? deadlines : DeadlineQueue.forOneCall(timeoutNanos, runtime);
+    Deadline<O> deadline = new Deadline<>(this, context, work, queue);
     try {
-      deadline = new Deadline<>(this, context, work, runtime.clock().nanoTime());
-      deadline.timer = runtime.scheduler().schedule(deadline, timeoutNanos, TimeUnit.NANOSECONDS);
-    } catch (Throwable t) { // no deadline can be kept (e.g. the scheduler is shut down)
+      queue.arm(deadline); // a scheduler that throws fails the deadline (and stops the work)
+    } catch (Throwable t) { // the clock threw: no deadline can be kept
       work.cancel(interrupt); // the call is never left running unwatched
       return CompletableFuture.failedFuture(t);
     }
     work.whenComplete(deadline);
     return deadline;
+  }
+
+  /** The deadlines of calls on the runtime this primitive is bound to; for tests. */
+  DeadlineQueue deadlines() {
+    return deadlines;
   }
 
   @Override
@@ -118,27 +128,26 @@ public final class TimeoutPrimitive<I, O> implements WorkflowPrimitive<I, O> {
   }
 
   /**
-   * One call under a deadline: the timer task and the completion callback in one object. Whichever
-   * comes first claims the outcome; at the deadline the late work is stopped before the caller
-   * hears of the timeout, so nothing downstream runs beside it.
+   * One call under a deadline: the queue's entry (its {@link #run()} is the expiry) and the
+   * completion callback in one object. Whichever comes first claims the outcome; at the deadline
+   * the late work is stopped before the caller hears of the timeout, so nothing downstream runs
+   * beside it.
    */
-  private static final class Deadline<O> extends StoppableFuture<O>
-      implements Runnable, BiConsumer<Object, Throwable> {
+  private static final class Deadline<O> extends DeadlineQueue.Entry<O>
+      implements BiConsumer<Object, Throwable> {
     private final TimeoutPrimitive<?, O> primitive;
     private final WorkflowContext context;
     private final CompletableFuture<? extends O> work;
-    private final long start; // on the runtime's clock, when the deadline was armed
-    volatile ScheduledFuture<?> timer;
 
     Deadline(
         TimeoutPrimitive<?, O> primitive,
         WorkflowContext context,
         CompletableFuture<? extends O> work,
-        long start) {
+        DeadlineQueue queue) {
+      super(queue);
       this.primitive = primitive;
       this.context = context;
       this.work = work;
-      this.start = start;
     }
 
     /** The deadline passed. */
@@ -185,7 +194,7 @@ public final class TimeoutPrimitive<I, O> implements WorkflowPrimitive<I, O> {
       if (!claimToSettle()) {
         return;
       }
-      cancelTimer();
+      queue.disarmed();
       if (error == null) {
         completeClaimed((O) value);
       } else {
@@ -193,21 +202,20 @@ public final class TimeoutPrimitive<I, O> implements WorkflowPrimitive<I, O> {
       }
     }
 
-    private void cancelTimer() {
-      ScheduledFuture<?> armed = timer;
-      if (armed != null) {
-        armed.cancel(false);
-      }
-    }
-
     /**
-     * Disarms the timer and cancels the work; a thread is interrupted only if both the stop and the
-     * primitive allow it.
+     * Disarms the deadline and cancels the work; a thread is interrupted only if both the stop and
+     * the primitive allow it.
      */
     @Override
     void stop(boolean interrupt) {
-      cancelTimer();
+      queue.disarmed();
       work.cancel(interrupt && primitive.interrupt);
+    }
+
+    /** The scheduler failed: stop the work and fail with its exception, as at arming. */
+    @Override
+    void abandon(Throwable cause) {
+      stopAndFail(cause, primitive.interrupt);
     }
   }
 }

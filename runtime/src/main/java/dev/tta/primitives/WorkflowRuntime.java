@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
@@ -207,7 +208,23 @@ public final class WorkflowRuntime {
     }
 
     static WorkflowScheduler schedulerFor(Executor executor) {
-      return (task, delay, unit) -> {
+      return new DefaultScheduler(executor);
+    }
+
+    /**
+     * The shared daemon timer, handing each due task to {@code executor}. A deadline queue may
+     * leave its task pending here when it goes idle: the thread wakes for it once and finds
+     * nothing.
+     */
+    private static final class DefaultScheduler implements DeadlineQueue.OwnTimer {
+      private final Executor executor;
+
+      DefaultScheduler(Executor executor) {
+        this.executor = executor;
+      }
+
+      @Override
+      public ScheduledFuture<?> schedule(Runnable task, long delay, TimeUnit unit) {
         Runnable handOff =
             () -> {
               try {
@@ -219,7 +236,7 @@ public final class WorkflowRuntime {
               }
             };
         return TIMER.schedule(handOff, Math.max(0, delay), unit);
-      };
+      }
     }
 
     private static ThreadFactory daemonThreads(String prefix) {

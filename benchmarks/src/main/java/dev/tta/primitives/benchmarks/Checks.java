@@ -12,8 +12,11 @@ final class Checks {
   private Checks() {}
 
   /**
-   * The async-step row arms a real timer per attempt and disarms it when the step completes: runs
-   * the same workflow once on the default runtime's scheduler, counting what it schedules.
+   * The async-step row arms a real deadline per attempt and disarms it when the step completes:
+   * runs the same workflow once on the default runtime's scheduler behind a counting wrapper. On
+   * the wrapper (not the runtime's own timer) a step whose deadlines are all disarmed cancels its
+   * timer, so each attempt shows as one timer armed and cancelled; on the default scheduler itself
+   * the deadlines of a step share one timer.
    */
   static void asyncStepsArmAndDisarmTimers() {
     List<ScheduledFuture<?>> timers = new ArrayList<>();

@@ -99,8 +99,9 @@ public class SuccessPathBench {
   /**
    * Generated workflow, {@code @Retry @Timeout} on each asynchronous step: each step's future
    * completes after the step returned (on this thread, see {@link Trampoline}), so each attempt
-   * arms and disarms a real timer on the runtime's scheduler. A run is {@code run(x)} without its
-   * final wait: a new context, {@code execute}, then the trampoline completes the steps.
+   * arms and disarms a real deadline on the runtime's scheduler (a step's deadlines share one timer
+   * there, armed only when none is pending). A run is {@code run(x)} without its final wait: a new
+   * context, {@code execute}, then the trampoline completes the steps.
    */
   @Benchmark
   public long tta_retryTimeout_async(Tta tta, Input in) {
