@@ -104,12 +104,14 @@ public final class SequentialPrimitive<I, O> implements WorkflowPrimitive<I, O> 
       } else {
         future = Futures.call(stages[i], value, context);
       }
-      if (!future.isDone()) {
+      if (i == stages.length - 1) {
+        return (CompletableFuture<O>) (CompletableFuture<?>) future; // the last one as it is
+      } else if (!future.isDone()) {
         Continuation continuation = new Continuation(context, IsolatedCall.current());
         continuation.resume(i, future);
         return (CompletableFuture<O>) continuation;
-      } else if (future.isCompletedExceptionally() || i == stages.length - 1) {
-        return (CompletableFuture<O>) (CompletableFuture<?>) future; // the last one as it is
+      } else if (future.isCompletedExceptionally()) {
+        return (CompletableFuture<O>) (CompletableFuture<?>) future;
       } else {
         value = future.getNow(null);
       }
