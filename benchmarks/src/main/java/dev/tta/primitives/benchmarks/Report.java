@@ -7,6 +7,9 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.openjdk.jmh.infra.BenchmarkParams;
@@ -151,8 +154,8 @@ final class Report {
         .append(System.getProperty("os.arch"))
         .append(".\n");
     out.append(shortMode ? "Short mode: " : "Mode: ")
-        .append(params.getForks())
-        .append(" fork(s), ")
+        .append(forks())
+        .append(", ")
         .append(params.getWarmup().getCount())
         .append(" × ")
         .append(params.getWarmup().getTime())
@@ -165,6 +168,29 @@ final class Report {
         .append(" before, ")
         .append(loadAverage())
         .append(" after the run.\n");
+  }
+
+  /** The fork counts: one, or the most common and the others with their rows' benchmark class. */
+  private String forks() {
+    Map<Integer, Set<String>> classesByForks = new TreeMap<>();
+    for (RunResult result : byName.values()) {
+      String benchmark = result.getParams().getBenchmark();
+      String owner = benchmark.substring(0, benchmark.lastIndexOf('.'));
+      classesByForks
+          .computeIfAbsent(result.getParams().getForks(), forks -> new TreeSet<>())
+          .add(owner.substring(owner.lastIndexOf('.') + 1));
+    }
+    if (classesByForks.size() == 1) {
+      return classesByForks.keySet().iterator().next() + " fork(s)";
+    }
+    StringBuilder text = new StringBuilder();
+    for (Map.Entry<Integer, Set<String>> entry : classesByForks.entrySet()) {
+      text.append(text.length() == 0 ? "" : ", ")
+          .append(entry.getKey())
+          .append(" fork(s) for ")
+          .append(String.join(", ", entry.getValue()));
+    }
+    return text.toString();
   }
 
   private static String cpu() {
