@@ -28,15 +28,15 @@ final class Report {
   static {
     ROWS.put("direct", "3 direct calls, the floor");
     ROWS.put("cfChain", "`completedFuture(x).thenApply` ×3 `.join()`");
-    ROWS.put("tta_plain", "generated workflow, no policy, `run(x)`");
+    ROWS.put("tta_plain", "generated workflow, no policy, `run(x)`: the steps called in place");
     ROWS.put("tta_retry", "generated, `@Retry` on each step (first attempt succeeds), `run(x)`");
     ROWS.put("r4j_retry", "Resilience4j `Retry.executeSupplier` per step");
     ROWS.put("failsafe_retry", "Failsafe `RetryPolicy`, `get` per step");
     ROWS.put("spring_retry", "Spring `RetryTemplate.execute` per step");
     ROWS.put(
         "tta_retryTimeout_async",
-        "generated, `@Retry @Timeout` on each async step; a timer armed and disarmed per step,"
-            + " completed on the same thread (trampoline)");
+        "generated, `@Retry @Timeout` on each async step; a deadline armed and disarmed per step"
+            + " (one shared timer), completed on the same thread (trampoline)");
     ROWS.put(
         "failsafe_retryTimeout",
         "Failsafe `RetryPolicy`+`Timeout`, sync `get` per step; a timer armed per step, no hand-off");
@@ -50,15 +50,18 @@ final class Report {
     ROWS.put("tta_retryTimeout_sync", "generated, `@Retry @Timeout` on each of 3 sync steps");
     ROWS.put(
         "r4j_retryTimeLimiter", "Resilience4j `Retry`+`TimeLimiter` on `supplyAsync`, per step");
-    ROWS.put("ctx_create", "part: `WorkflowContext.create(name)`, made by every `run(x)`");
+    ROWS.put(
+        "ctx_create", "part: `WorkflowContext.create(name)`, made by a run through the primitives");
     ROWS.put(
         "tta_plain_execute",
-        "part: no-policy workflow, `execute(x, context).join()`, context made once");
+        "part: no-policy workflow through the primitives, `execute(x, context).join()`, context"
+            + " made once");
     ROWS.put(
         "timer_armDisarm",
-        "part: default scheduler, arm a 1 s timer and cancel it (timer thread woken)");
+        "reference: default scheduler, arm a 1 s timer and cancel it (timer thread woken)");
     ROWS.put(
-        "timer_armDisarm_noWakeup", "part: the same behind an earlier pending timer (no wake-up)");
+        "timer_armDisarm_noWakeup",
+        "reference: the same behind an earlier pending timer (no wake-up)");
     ROWS.put("tta_fanOut_default", "generated for-each, 100 × 10 ms sleep, default executor");
     ROWS.put("bare_fanOut_default", "100 × `supplyAsync` + `allOf`, default executor");
     ROWS.put("tta_fanOut_virtual", "generated for-each, virtual-thread-per-task executor");
