@@ -87,11 +87,9 @@ final class IsolatedCall<I, O> extends StoppableFuture<O> implements Runnable {
     try {
       result = Futures.call(primitive, input, context);
     } finally {
-      if (previous == null) {
-        CURRENT.remove(); // leave nothing behind on a pool thread
-      } else {
-        CURRENT.set(previous);
-      }
+      // set, not remove: the thread's map keeps its entry (holding nothing) instead of making a new
+      // one for every call the pool thread runs.
+      CURRENT.set(previous);
       synchronized (this) {
         runner = null;
       }
