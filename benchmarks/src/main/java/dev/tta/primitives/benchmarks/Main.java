@@ -69,8 +69,15 @@ public final class Main {
     if (results.isEmpty()) {
       throw new NoBenchmarksException();
     }
+    List<PairedHandOff.Medians> paired = new ArrayList<>();
+    if (results.stream().anyMatch(r -> r.getParams().getBenchmark().endsWith(".handOff_1step"))) {
+      // The one-step hand-off targets are decided in turns too: see PairedHandOff.
+      for (int run = 0; run < 3; run++) {
+        paired.add(PairedHandOff.measure(PairedHandOff.ROUNDS, PairedHandOff.CALLS));
+      }
+    }
     System.out.println();
-    System.out.print(Report.of(results, shortMode, loadBefore).markdown());
+    System.out.print(Report.of(results, shortMode, loadBefore, paired).markdown());
   }
 
   private static final String HAND_OFF = "HandOffBench";

@@ -5,12 +5,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.function.DoublePredicate;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.Stream;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.results.Result;
@@ -72,17 +75,28 @@ final class Report {
   private final boolean shortMode;
   private final String loadBefore;
 
-  private Report(Collection<RunResult> results, boolean shortMode, String loadBefore) {
+  private final List<PairedHandOff.Medians> paired;
+
+  private Report(
+      Collection<RunResult> results,
+      boolean shortMode,
+      String loadBefore,
+      List<PairedHandOff.Medians> paired) {
     for (RunResult result : results) {
       String benchmark = result.getParams().getBenchmark();
       byName.put(benchmark.substring(benchmark.lastIndexOf('.') + 1), result);
     }
     this.shortMode = shortMode;
     this.loadBefore = loadBefore;
+    this.paired = List.copyOf(paired);
   }
 
-  static Report of(Collection<RunResult> results, boolean shortMode, String loadBefore) {
-    return new Report(results, shortMode, loadBefore);
+  static Report of(
+      Collection<RunResult> results,
+      boolean shortMode,
+      String loadBefore,
+      List<PairedHandOff.Medians> paired) {
+    return new Report(results, shortMode, loadBefore, paired);
   }
 
   /** The 1-minute load average, where the OS tells it: other work on the machine skews times. */
@@ -237,6 +251,20 @@ final class Report {
         "`@Timeout` on a sync step faster than Resilience4j TimeLimiter",
         "r4j_timeLimiter_1step",
         "tta_timeout_sync_1step");
+    paired(
+        out,
+        "`@Timeout` on a sync step ≤ 1.2× bare hand-off, in turns",
+        "tta/handOff",
+        PairedHandOff.Medians::ttaOverHandOff,
+        "≤ 1.2",
+        ratio -> ratio <= 1.2);
+    paired(
+        out,
+        "`@Timeout` on a sync step faster than Resilience4j TimeLimiter, in turns",
+        "r4j/tta",
+        PairedHandOff.Medians::r4jOverTta,
+        "> 1",
+        ratio -> ratio > 1.0);
     faster(
         out,
         "(3 steps) `@Retry @Timeout` sync faster than Resilience4j Retry+TimeLimiter",
@@ -275,6 +303,33 @@ final class Report {
     }
     double ratio = nanos(theirs) / nanos(ours);
     line(out, target, pair(theirs, ours), ratio, "> 1", ratio > 1.0);
+  }
+
+  /**
+   * A target decided by the {@link PairedHandOff} runs: the median of their ratios, and the range.
+   */
+  private void paired(
+      StringBuilder out,
+      String target,
+      String what,
+      ToDoubleFunction<PairedHandOff.Medians> ratioOf,
+      String limit,
+      DoublePredicate met) {
+    if (paired.isEmpty()) {
+      out.append("| ").append(target).append(" | not run | | | |\n");
+      return;
+    }
+    double[] ratios = paired.stream().mapToDouble(ratioOf).sorted().toArray();
+    double median = ratios[ratios.length / 2];
+    String measured =
+        String.format(
+            Locale.ROOT,
+            "`PairedHandOff`, %d runs: %s %.2f–%.2f",
+            ratios.length,
+            what,
+            ratios[0],
+            ratios[ratios.length - 1]);
+    line(out, target, measured, median, limit, met.test(median));
   }
 
   private void fanOut(StringBuilder out, String target, String ours, double limit) {
