@@ -146,9 +146,8 @@ public final class WorkflowRunner<I, O> implements WorkflowPrimitive<I, O> {
     }
     WorkflowContext own =
         context == null ? WorkflowContext.create(name, runtime) : context.withWorkflowName(name);
-    CompletableFuture<O> rest =
-        ((SequentialPrimitive<I, O>) root).resumeAfterFailure(stage, input, failure, own);
-    return await(finish(own, rest, 0L));
+    // A direct run has no listeners to tell (canRunDirectly): wait as run does for one.
+    return await(((SequentialPrimitive<I, O>) root).resumeAfterFailure(stage, input, failure, own));
   }
 
   private static RuntimeException asUnchecked(Throwable failure) {
