@@ -337,22 +337,7 @@ public final class WorkflowWriter {
             .addParameters(params)
             .returns(runReturn);
     CodeBlock names = paramNames(model);
-    if (direct) {
-      run.beginControlFlow("if (this.direct && this.runner.canRunDirectly())")
-          .addStatement(
-              returnsVoid ? "runDirectly($L$Lnull)" : "return runDirectly($L$Lnull)",
-              names,
-              names.isEmpty() ? "" : ", ");
-      if (returnsVoid) {
-        run.addStatement("return");
-      }
-      run.endControlFlow();
-    }
-    if (returnsVoid) {
-      run.addStatement("this.runner.run($L)", input);
-    } else {
-      run.addStatement("return this.runner.run($L)", input);
-    }
+    addRunBody(run, direct, names, input, null, returnsVoid);
     type.addMethod(run.build());
 
     MethodSpec.Builder runWithContext =
@@ -369,24 +354,7 @@ public final class WorkflowWriter {
             .addParameters(params)
             .addParameter(CONTEXT, contextName)
             .returns(runReturn);
-    if (direct) {
-      runWithContext
-          .beginControlFlow("if (this.direct && this.runner.canRunDirectly($N))", contextName)
-          .addStatement(
-              returnsVoid ? "runDirectly($L$L$N)" : "return runDirectly($L$L$N)",
-              names,
-              names.isEmpty() ? "" : ", ",
-              contextName);
-      if (returnsVoid) {
-        runWithContext.addStatement("return");
-      }
-      runWithContext.endControlFlow();
-    }
-    if (returnsVoid) {
-      runWithContext.addStatement("this.runner.run($L, $N)", input, contextName);
-    } else {
-      runWithContext.addStatement("return this.runner.run($L, $N)", input, contextName);
-    }
+    addRunBody(runWithContext, direct, names, input, contextName, returnsVoid);
     type.addMethod(runWithContext.build());
     if (direct) {
       type.addMethod(runDirectly(model));
@@ -441,6 +409,34 @@ public final class WorkflowWriter {
             .returns(TypeName.BOOLEAN)
             .addStatement("return runner.isBlocking()")
             .build());
+  }
+
+  /**
+   * The body of {@code run(params)} ({@code context} null) or {@code run(params, context)}: the
+   * steps in place when the workflow and the runner allow it, else the runner's run.
+   */
+  private static void addRunBody(
+      MethodSpec.Builder run,
+      boolean direct,
+      CodeBlock names,
+      CodeBlock input,
+      String context,
+      boolean returnsVoid) {
+    CodeBlock contextArg = context == null ? CodeBlock.of("") : CodeBlock.of("$N", context);
+    if (direct) {
+      CodeBlock.Builder args = CodeBlock.builder().add(names);
+      args.add(names.isEmpty() ? "" : ", ")
+          .add(context == null ? CodeBlock.of("null") : contextArg);
+      run.beginControlFlow("if (this.direct && this.runner.canRunDirectly($L))", contextArg)
+          .addStatement(returnsVoid ? "runDirectly($L)" : "return runDirectly($L)", args.build());
+      if (returnsVoid) {
+        run.addStatement("return");
+      }
+      run.endControlFlow();
+    }
+    CodeBlock runArgs =
+        context == null ? input : CodeBlock.builder().add(input).add(", ").add(contextArg).build();
+    run.addStatement(returnsVoid ? "this.runner.run($L)" : "return this.runner.run($L)", runArgs);
   }
 
   private static CodeBlock paramNames(WorkflowModel model) {
