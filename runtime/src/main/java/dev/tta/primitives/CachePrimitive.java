@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -26,7 +27,7 @@ import java.util.function.Function;
  * @param <I> input type
  * @param <O> output type
  */
-public final class CachePrimitive<I, O> implements WorkflowPrimitive<I, O> {
+public final class CachePrimitive<I, O> implements WorkflowPrimitive<I, O>, Structure {
 
   /** Stands for a {@code null} key, which Caffeine cannot hold. */
   private static final Object NULL_KEY = new Object();
@@ -36,9 +37,11 @@ public final class CachePrimitive<I, O> implements WorkflowPrimitive<I, O> {
   private final AsyncCache<Object, O> cache;
   private final LongAdder hits = new LongAdder();
   private final LongAdder misses = new LongAdder();
+  private final boolean reportsAsWorkflow; // around a composition: a class-level @Cached
 
   private CachePrimitive(Builder<I, O> builder, WorkflowRuntime runtime) {
     this.delegate = builder.delegate;
+    this.reportsAsWorkflow = Structure.reportsAsWorkflow(delegate);
     this.key = builder.key;
     WorkflowClock clock = runtime.clock();
     this.cache =
@@ -79,6 +82,10 @@ public final class CachePrimitive<I, O> implements WorkflowPrimitive<I, O> {
     while (true) {
       CompletableFuture<O> cached = cache.getIfPresent(k);
       if (cached == null) {
+        if (CancelScope.isCancelled(context.scope())) {
+          return CompletableFuture.failedFuture(
+              new CancellationException("run cancelled: no new call of '" + name() + "'"));
+        }
         Flight<O> mine = new Flight<>(k, cache.asMap());
         Caller<O> first =
             mine.addCaller(); // before the entry is shared: it cannot be abandoned yet
@@ -87,32 +94,22 @@ public final class CachePrimitive<I, O> implements WorkflowPrimitive<I, O> {
           misses.increment();
           Events events = context.runtime().events();
           if (events.enabled()) {
-            events.onCacheMiss(context, name());
+            events.onCacheMiss(context, Structure.reportedName(this, context));
           }
           // Run outside any map lock: a slow or re-entrant step must not block other keys.
-          // Detached from the caller's isolated call: others may share this execution.
-          mine.start(IsolatedCall.callDetached(delegate, input, context));
+          // Detached from the caller's isolated call and scope: others may share this execution,
+          // which stops only when every caller has left it.
+          mine.start(IsolatedCall.callDetached(delegate, input, context.withScope(mine)));
           return first;
         }
       }
       Flight<O> flight = (Flight<O>) cached;
-      CompletableFuture<O> outcome = flight.outcome;
-      CompletableFuture<O> result;
-      if (Futures.succeeded(outcome)) {
-        // Shared, as Caffeine's own AsyncCache shares it: cancelling a completed future is a no-op.
-        result = outcome;
-      } else {
-        // Each caller gets its own future: cancelling it detaches that caller only.
-        result = flight.addCaller();
-        if (result == null && outcome.isDone()) {
-          result = CompletableFuture.failedFuture(Futures.failure(outcome)); // failed just now
-        }
-      }
+      CompletableFuture<O> result = flight.joinFlight();
       if (result != null) {
         hits.increment();
         Events events = context.runtime().events();
         if (events.enabled()) {
-          events.onCacheHit(context, name());
+          events.onCacheHit(context, Structure.reportedName(this, context));
         }
         return result;
       }
@@ -164,19 +161,25 @@ public final class CachePrimitive<I, O> implements WorkflowPrimitive<I, O> {
     return delegate.isBlocking();
   }
 
+  @Override
+  public boolean reportsAsWorkflow() {
+    return reportsAsWorkflow;
+  }
+
   /**
    * One execution for a key: the future Caffeine holds, completed only with a value; the outcome,
    * value or failure, is kept beside it. Counts the callers waiting for it: when the last of them
-   * cancels before the outcome is known, the execution is cancelled and the entry dropped.
+   * cancels before the outcome is known, the execution is cancelled and the entry dropped. It is
+   * the execution's cancellation scope: abandoning it stops the work (e.g. retries) inside.
    */
-  private static final class Flight<O> extends CompletableFuture<O> {
+  private static final class Flight<O> extends CompletableFuture<O> implements CancelScope {
     final CompletableFuture<O> outcome = new CompletableFuture<>();
     private final Object key;
     private final ConcurrentMap<Object, CompletableFuture<O>> entries;
     // Guarded by this: the callers waiting; null once the outcome is known or nobody waits.
     private Set<Caller<O>> callers = new HashSet<>(4);
     private CompletableFuture<? extends O> work; // guarded by this
-    private boolean abandoned; // guarded by this
+    private volatile boolean abandoned; // written under this
     private boolean interruptOnAbandon; // guarded by this
 
     Flight(Object key, ConcurrentMap<Object, CompletableFuture<O>> entries) {
@@ -196,6 +199,40 @@ public final class CachePrimitive<I, O> implements WorkflowPrimitive<I, O> {
 
     synchronized int waiting() {
       return callers == null ? 0 : callers.size();
+    }
+
+    /**
+     * A later caller's future: the outcome itself once it is a value, a future of its own while the
+     * execution runs (cancelling it detaches that caller only), a copy of a failure; {@code null}
+     * if the execution was abandoned by all its callers (the caller starts afresh; it never
+     * inherits a cancellation it did not ask for).
+     */
+    CompletableFuture<O> joinFlight() {
+      if (Futures.succeeded(outcome)) {
+        // Shared, as Caffeine's own AsyncCache shares it: cancelling a completed future is a no-op.
+        return outcome;
+      }
+      Caller<O> caller = addCaller();
+      if (caller != null) {
+        return caller;
+      }
+      if (abandoned) {
+        return null;
+      }
+      // The outcome became known meanwhile (callers are dropped only after it is set).
+      return Futures.succeeded(outcome)
+          ? outcome
+          : CompletableFuture.failedFuture(Futures.failure(outcome));
+    }
+
+    @Override
+    public boolean isStopped() {
+      return abandoned;
+    }
+
+    @Override
+    public CancelScope parent() {
+      return null;
     }
 
     void start(CompletableFuture<? extends O> started) {

@@ -151,7 +151,13 @@ final class DeadlineQueue {
   private void schedule(Fire fire, long delayNanos) {
     ScheduledFuture<?> handle;
     try {
-      handle = runtime.scheduler().schedule(fire, delayNanos, TimeUnit.NANOSECONDS);
+      WorkflowScheduler scheduler = runtime.scheduler();
+      // On the runtime's own timer a deadline fires on the timer thread itself: it never waits
+      // for a free executor thread.
+      handle =
+          scheduler instanceof OwnTimer
+              ? ((OwnTimer) scheduler).scheduleOnTimer(fire, delayNanos, TimeUnit.NANOSECONDS)
+              : scheduler.schedule(fire, delayNanos, TimeUnit.NANOSECONDS);
     } catch (Throwable t) { // e.g. a scheduler that was shut down: no deadline can be kept
       abandon(fire, t);
       return;
@@ -189,12 +195,28 @@ final class DeadlineQueue {
    * replaced its settled target. It expires at most one entry and schedules the next task first, so
    * whatever runs after a timeout (a fallback, a listener) never delays another call's deadline.
    */
-  private final class Fire implements Runnable {
+  private final class Fire implements Runnable, DefaultTimer.Droppable {
     private final long targetStart; // the start of the entry it was scheduled for; no reference
     private ScheduledFuture<?> handle; // guarded by the queue; null while being scheduled
 
     Fire(long targetStart) {
       this.targetStart = targetStart;
+    }
+
+    /** The timer is ending: give up this task if no call waits for it (an idle queue's). */
+    @Override
+    public boolean tryDrop() {
+      synchronized (DeadlineQueue.this) {
+        if (task != this) {
+          return true; // stale: the queue no longer counts on it
+        }
+        if (live.get() == 0) {
+          task = null; // the next arm schedules a new task
+          entries.clear();
+          return true;
+        }
+        return false;
+      }
     }
 
     @Override
@@ -256,7 +278,19 @@ final class DeadlineQueue {
 
   /**
    * A scheduler on the runtime's own daemon timer, where a task left pending after its queue went
-   * idle costs one wake-up at most: the queue keeps it for the next call.
+   * idle costs one wake-up at most: the queue keeps it for the next call (the timer drops it when
+   * it is asked to end).
    */
-  interface OwnTimer extends WorkflowScheduler {}
+  interface OwnTimer extends WorkflowScheduler {
+    /**
+     * Runs {@code task} on the timer thread itself after {@code delay}, not on the executor: for
+     * deadlines, which only stop work and complete futures.
+     *
+     * @param task what to run
+     * @param delay how long to wait
+     * @param unit the unit of {@code delay}
+     * @return a handle whose {@code cancel} stops the task if it has not started
+     */
+    ScheduledFuture<?> scheduleOnTimer(Runnable task, long delay, TimeUnit unit);
+  }
 }

@@ -3,10 +3,15 @@ package dev.tta.primitives;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
- * Fans events out to the runtime's listeners. A listener's exception is logged, never allowed to
- * change the run. {@link #enabled()} lets hot paths skip clock reads when nobody listens.
+ * Fans events out to the runtime's listeners. Whatever a listener throws, checked exceptions
+ * included (Kotlin code and Lombok's {@code @SneakyThrows} throw them undeclared), is logged
+ * through {@link System.Logger} {@code dev.tta.primitives} and never changes the run: the first
+ * failure of each listener at {@code WARNING} with its stack trace, later ones at {@code DEBUG}, so
+ * a listener that fails on every event does not flood the log. {@link #enabled()} lets hot paths
+ * skip clock reads when nobody listens.
  */
 class Events implements WorkflowListener {
 
@@ -14,9 +19,11 @@ class Events implements WorkflowListener {
   private static final Events NONE = new Events(List.of());
 
   private final WorkflowListener[] listeners;
+  private final AtomicIntegerArray failed; // per listener: 1 once a failure was logged as WARNING
 
   private Events(List<WorkflowListener> listeners) {
     this.listeners = listeners.toArray(new WorkflowListener[0]);
+    this.failed = new AtomicIntegerArray(this.listeners.length);
   }
 
   static Events of(List<WorkflowListener> listeners) {
@@ -32,11 +39,15 @@ class Events implements WorkflowListener {
   }
 
   private void each(String event, Call call) {
-    for (WorkflowListener listener : listeners) {
+    for (int i = 0; i < listeners.length; i++) {
+      WorkflowListener listener = listeners[i];
       try {
         call.on(listener);
-      } catch (RuntimeException | Error e) {
-        LOG.log(Level.WARNING, "WorkflowListener " + listener + " failed on " + event, e);
+      } catch (Throwable t) { // any Throwable: a listener never changes or stalls a run
+        Level level = failed.compareAndSet(i, 0, 1) ? Level.WARNING : Level.DEBUG;
+        if (LOG.isLoggable(level)) {
+          LOG.log(level, "WorkflowListener " + listener + " failed on " + event + "; ignored", t);
+        }
       }
     }
   }

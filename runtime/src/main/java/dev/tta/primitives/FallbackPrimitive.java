@@ -22,13 +22,14 @@ import java.util.concurrent.CompletionStage;
  * @param <I> input type
  * @param <O> output type
  */
-public final class FallbackPrimitive<I, O> implements WorkflowPrimitive<I, O> {
+public final class FallbackPrimitive<I, O> implements WorkflowPrimitive<I, O>, Structure {
 
   private final WorkflowPrimitive<? super I, ? extends O> primary;
   private final RecoveryFunction<? super I, ? extends O> recovery;
   private final List<Class<? extends Throwable>> applyOn;
   private final List<Class<? extends Throwable>> skipOn;
   private final boolean blocking;
+  private final boolean reportsAsWorkflow; // around a composition: a class-level @Fallback
 
   private FallbackPrimitive(
       Builder<I, O> builder, RecoveryFunction<? super I, ? extends O> r, boolean fallbackBlocks) {
@@ -37,6 +38,7 @@ public final class FallbackPrimitive<I, O> implements WorkflowPrimitive<I, O> {
     this.applyOn = builder.applyOn;
     this.skipOn = builder.skipOn;
     this.blocking = primary.isBlocking() || fallbackBlocks;
+    this.reportsAsWorkflow = Structure.reportsAsWorkflow(primary);
   }
 
   /**
@@ -74,7 +76,7 @@ public final class FallbackPrimitive<I, O> implements WorkflowPrimitive<I, O> {
     }
     if (first.isCompletedExceptionally()) {
       Throwable failure = Futures.failure(first);
-      return handles(failure) ? recover(input, failure, context) : first;
+      return handles(failure, context) ? recover(input, failure, context) : first;
     }
     Recovering<O> result = new Recovering<>(first);
     first.whenComplete(
@@ -83,7 +85,7 @@ public final class FallbackPrimitive<I, O> implements WorkflowPrimitive<I, O> {
             result.settle(value);
           } else if (!result.isClaimed()) {
             Throwable failure = Futures.unwrap(error);
-            if (handles(failure)) {
+            if (handles(failure, context)) {
               CompletableFuture<O> fallback = recover(input, failure, context);
               result.current = fallback;
               result.settleFrom(fallback);
@@ -98,8 +100,8 @@ public final class FallbackPrimitive<I, O> implements WorkflowPrimitive<I, O> {
     return result;
   }
 
-  private boolean handles(Throwable failure) {
-    if (failure instanceof CancellationException) {
+  private boolean handles(Throwable failure, WorkflowContext context) {
+    if (failure instanceof CancellationException || CancelScope.isCancelled(context.scope())) {
       return false; // a cancelled run wants no more work
     }
     Throwable cause = Futures.rootCause(failure);
@@ -107,10 +109,27 @@ public final class FallbackPrimitive<I, O> implements WorkflowPrimitive<I, O> {
   }
 
   private CompletableFuture<O> recover(I input, Throwable failure, WorkflowContext context) {
+    if (DefaultTimer.onTimerThread()) {
+      // A deadline failed the primary on the runtime's timer thread, which must stay free for
+      // other deadlines: the fallback, user code, runs on the executor.
+      WorkflowPrimitive<I, O> later =
+          new WorkflowPrimitive<>() {
+            @Override
+            public CompletableFuture<O> execute(I in, WorkflowContext c) {
+              return recover(in, failure, c);
+            }
+
+            @Override
+            public String name() {
+              return FallbackPrimitive.this.name();
+            }
+          };
+      return IsolatedCall.start(later, input, context, context.runtime().executor(), true, true);
+    }
     Throwable cause = Futures.rootCause(failure);
     Events events = context.runtime().events();
     if (events.enabled()) {
-      events.onFallback(context, name(), cause);
+      events.onFallback(context, Structure.reportedName(this, context), cause);
     }
     CompletableFuture<O> fallback;
     try {
@@ -119,7 +138,10 @@ public final class FallbackPrimitive<I, O> implements WorkflowPrimitive<I, O> {
       CompletableFuture<O> future =
           stage == null
               ? CompletableFuture.failedFuture(
-                  new NullPointerException("fallback of '" + name() + "' returned no stage"))
+                  new NullPointerException(
+                      "fallback of '"
+                          + Structure.reportedName(this, context)
+                          + "' returned no stage"))
               : (CompletableFuture<O>) stage.toCompletableFuture();
       fallback = future;
     } catch (Throwable t) {
@@ -149,7 +171,9 @@ public final class FallbackPrimitive<I, O> implements WorkflowPrimitive<I, O> {
             }
             // A new wrapper carries both: the fallback's own exception may be shared (a constant
             // thrown on every call), so adding the original to it would grow it without bound.
-            WorkflowException both = new WorkflowException(context.workflowName(), name(), 1, own);
+            WorkflowException both =
+                new WorkflowException(
+                    context.workflowName(), Structure.reportedName(this, context), 1, own);
             both.addSuppressed(failure);
             result.settleExceptionally(both);
           }
@@ -165,6 +189,11 @@ public final class FallbackPrimitive<I, O> implements WorkflowPrimitive<I, O> {
   @Override
   public boolean isBlocking() {
     return blocking;
+  }
+
+  @Override
+  public boolean reportsAsWorkflow() {
+    return reportsAsWorkflow;
   }
 
   /** The result while the primary or the fallback runs; cancelling cancels whichever runs. */

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -25,14 +26,14 @@ final class ForEachPrimitive<E, R> implements WorkflowPrimitive<Iterable<? exten
   @Override
   public CompletableFuture<List<R>> execute(Iterable<? extends E> input, WorkflowContext context) {
     if (input == null) {
-      return CompletableFuture.failedFuture(
-          new NullPointerException("for-each '" + body.name() + "' got a null input"));
+      return failed(
+          new NullPointerException("for-each '" + body.name() + "' got a null input"), context);
     }
     List<E> items;
     try {
       items = ParallelPrimitive.toList(input); // iterates the caller's Iterable: it may throw
     } catch (Throwable t) { // execute never throws
-      return CompletableFuture.failedFuture(t);
+      return failed(t, context);
     }
     if (items.isEmpty()) {
       return CompletableFuture.completedFuture(List.of());
@@ -41,6 +42,13 @@ final class ForEachPrimitive<E, R> implements WorkflowPrimitive<Iterable<? exten
     Run<E, R> run = new Run<>(body, items, limit, context);
     run.drain();
     return run;
+  }
+
+  /** A failure of the for-each itself (its input), named after its step as the elements are. */
+  private CompletableFuture<List<R>> failed(Throwable failure, WorkflowContext context) {
+    return CompletableFuture.failedFuture(
+        new WorkflowException(
+            context.workflowName(), Structure.reportedName(body, context), 1, failure));
   }
 
   @Override
@@ -57,11 +65,12 @@ final class ForEachPrimitive<E, R> implements WorkflowPrimitive<Iterable<? exten
    * One for-each run: starts elements while under the bound, in input order. The first failure
    * stops the elements in flight, then fails the run.
    */
-  private static final class Run<E, R> extends StoppableFuture<List<R>> {
+  private static final class Run<E, R> extends StoppableFuture<List<R>> implements CancelScope {
     private final WorkflowPrimitive<? super E, ? extends R> body;
     private final List<E> items;
     private final int limit;
-    private final WorkflowContext context;
+    private final CancelScope parent;
+    private final WorkflowContext context; // the elements': a failed element stops the others
     private final Object[] results;
     // Written by the starting thread, read by whichever thread stops the run.
     private final AtomicReferenceArray<CompletableFuture<?>> futures;
@@ -80,7 +89,8 @@ final class ForEachPrimitive<E, R> implements WorkflowPrimitive<Iterable<? exten
       this.body = body;
       this.items = items;
       this.limit = limit;
-      this.context = context;
+      this.parent = context.scope();
+      this.context = context.withScope(this);
       this.results = new Object[items.size()];
       this.futures = new AtomicReferenceArray<>(items.size());
     }
@@ -91,6 +101,10 @@ final class ForEachPrimitive<E, R> implements WorkflowPrimitive<Iterable<? exten
       }
       do {
         while (next < items.size() && inFlight.get() < limit && !isClaimed()) {
+          if (CancelScope.isCancelled(parent)) {
+            stopAndFail(new CancellationException("run cancelled: for-each stopped"), true);
+            break;
+          }
           int index = next++;
           inFlight.incrementAndGet();
           start(index);
@@ -98,11 +112,16 @@ final class ForEachPrimitive<E, R> implements WorkflowPrimitive<Iterable<? exten
       } while (wip.decrementAndGet() != 0);
     }
 
+    @Override
+    public CancelScope parent() {
+      return parent;
+    }
+
     private void start(int index) {
       E item = items.get(index);
       CompletableFuture<? extends R> future =
           body.isBlocking()
-              ? IsolatedCall.start(body, item, context, context.runtime().executor(), true)
+              ? IsolatedCall.start(body, item, context, context.runtime().executor(), true, true)
               : Futures.call(body, item, context);
       futures.set(index, future);
       if (future.isDone()) {

@@ -4,6 +4,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 
 /** Small future helpers shared by the primitives; none allocates on the success path. */
 final class Futures {
@@ -65,6 +66,16 @@ final class Futures {
       current = unwrap(current.getCause());
     }
     return current;
+  }
+
+  /**
+   * Whether {@code failure} is a runtime executor's refusal to run work (a {@link
+   * WorkflowException} whose cause is a {@link RejectedExecutionException}): never retried, since
+   * more attempts would only pile onto a full pool.
+   */
+  static boolean isRejection(Throwable failure) {
+    Throwable t = unwrap(failure);
+    return t instanceof WorkflowException && t.getCause() instanceof RejectedExecutionException;
   }
 
   /** Whether {@code t} is an instance of one of {@code types}. */

@@ -1,5 +1,6 @@
 package dev.tta.primitives;
 
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
@@ -9,12 +10,14 @@ import java.util.concurrent.Executor;
  * someone else) and cancels the primitive's own future; the interrupt comes before the cancelled
  * call completes.
  *
- * <p>While {@code execute} runs, the call is the thread's {@linkplain #current() current} isolated
- * call: a sequence running synchronously inside it asks {@link #cancelledOnThisThread()} between
- * its steps, so a cancelled run starts no further step even if the running step ignores its
- * interrupt.
+ * <p>The call is a {@link CancelScope}: the primitive runs with it as its context's scope, so work
+ * it starts (steps, branches, elements, attempts) sees a cancel at once, even before {@code
+ * execute} has returned the future that the cancel could reach. It runs at most once: a blocking
+ * run waiting for it may run it in place ({@link Waiter}) if no executor thread has started it.
+ * While {@code execute} runs, the call is the thread's {@linkplain #current() current} one, so that
+ * a workflow run nested in it without a context inherits its scope.
  */
-final class IsolatedCall<I, O> extends StoppableFuture<O> implements Runnable {
+final class IsolatedCall<I, O> extends StoppableFuture<O> implements CancelScope, Runnable {
 
   /** The isolated call whose {@code execute} runs on this thread, if any. */
   private static final ThreadLocal<IsolatedCall<?, ?>> CURRENT = new ThreadLocal<>();
@@ -24,11 +27,10 @@ final class IsolatedCall<I, O> extends StoppableFuture<O> implements Runnable {
   private final WorkflowContext context;
   private final boolean interruptOnCancel;
 
-  // Guarded by this: the thread inside execute(), if any.
+  // Guarded by this: whether run() began, and the thread inside execute(), if any.
+  private boolean started;
   private Thread runner;
   private volatile CompletableFuture<? extends O> inner;
-  // The call this one runs inside on the same thread (a direct executor), if any.
-  private IsolatedCall<?, ?> enclosing;
 
   private IsolatedCall(
       WorkflowPrimitive<? super I, ? extends O> primitive,
@@ -42,20 +44,34 @@ final class IsolatedCall<I, O> extends StoppableFuture<O> implements Runnable {
   }
 
   /**
-   * Submits {@code primitive} to {@code executor}; a rejection (or any other throw of the executor)
-   * becomes the failure.
+   * Submits {@code primitive} to {@code executor}. A rejection (or any other throw of the executor)
+   * becomes the failure: a {@link WorkflowException} naming the step, whose cause is what the
+   * executor threw. A {@code helpable} call is also offered to the blocking run that waits for it,
+   * if any, which runs it itself when no executor thread has started it (a bounded pool whose
+   * threads all wait for such calls). Calls whose caller must be released at a deadline are not
+   * helpable: the waiter would be the thread held.
    */
   static <I, O> IsolatedCall<I, O> start(
       WorkflowPrimitive<? super I, ? extends O> primitive,
       I input,
       WorkflowContext context,
       Executor executor,
-      boolean interruptOnCancel) {
+      boolean interruptOnCancel,
+      boolean helpable) {
     IsolatedCall<I, O> call = create(primitive, input, context, interruptOnCancel);
     try {
       executor.execute(call);
     } catch (Throwable t) { // RejectedExecutionException, or a broken executor: never throw
-      call.settleExceptionally(t);
+      call.settleExceptionally(
+          new WorkflowException(
+              context.workflowName(), Structure.reportedName(primitive, context), 1, t));
+      return call;
+    }
+    if (helpable) {
+      Waiter waiter = Waiter.of(context.scope());
+      if (waiter != null) {
+        waiter.offer(call);
+      }
     }
     return call;
   }
@@ -74,18 +90,26 @@ final class IsolatedCall<I, O> extends StoppableFuture<O> implements Runnable {
 
   @Override
   public void run() {
+    boolean scopeCancelled = false;
     synchronized (this) {
-      if (isClaimed() || isDone()) {
-        return; // cancelled or timed out before it started: do no work
+      if (started || isClaimed() || isDone()) {
+        return; // run elsewhere already, or cancelled or timed out before it started: no work
       }
-      runner = Thread.currentThread();
+      started = true;
+      scopeCancelled = CancelScope.isCancelled(context.scope());
+      if (!scopeCancelled) {
+        runner = Thread.currentThread();
+      }
+    }
+    if (scopeCancelled) {
+      settleExceptionally(new CancellationException("run cancelled before '" + name() + "'"));
+      return;
     }
     IsolatedCall<?, ?> previous = CURRENT.get();
-    enclosing = previous;
     CURRENT.set(this);
     CompletableFuture<? extends O> result;
     try {
-      result = Futures.call(primitive, input, context);
+      result = Futures.call(primitive, input, context.withScope(this));
     } finally {
       // set, not remove: the thread's map keeps its entry (holding nothing) instead of making a new
       // one for every call the pool thread runs.
@@ -114,31 +138,20 @@ final class IsolatedCall<I, O> extends StoppableFuture<O> implements Runnable {
     return CURRENT.get();
   }
 
-  /**
-   * Whether the isolated call running on this thread (or one it runs inside) was cancelled or
-   * otherwise ended: work it started synchronously should start nothing more. Cheap: one
-   * thread-local read.
-   *
-   * @return true if the enclosing call is over
-   */
-  static boolean cancelledOnThisThread() {
-    IsolatedCall<?, ?> call = CURRENT.get();
-    return call != null && call.isOver();
+  @Override
+  public CancelScope parent() {
+    return context.scope();
   }
 
-  /** Whether this call, or one it runs inside, was cancelled or otherwise ended. */
-  boolean isOver() {
-    for (IsolatedCall<?, ?> call = this; call != null; call = call.enclosing) {
-      if (call.isClaimed() || call.isDone()) {
-        return true;
-      }
-    }
-    return false;
+  /** The step this call runs, as failures name it. */
+  String name() {
+    return Structure.reportedName(primitive, context);
   }
 
   /**
-   * Calls {@code primitive} outside the current isolated call: for work shared with other callers
-   * (a cache's single flight), which must not stop because the caller that started it is cancelled.
+   * Calls {@code primitive} outside the current isolated call, in {@code context} (whose scope is
+   * the shared work's own): for work shared with other callers (a cache's single flight), which
+   * must not stop because the caller that started it is cancelled.
    */
   static <I, O> CompletableFuture<O> callDetached(
       WorkflowPrimitive<? super I, ? extends O> primitive, I input, WorkflowContext context) {

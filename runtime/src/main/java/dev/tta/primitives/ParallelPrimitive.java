@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -22,7 +23,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * @param <I> input type
  * @param <O> a common supertype of the branches' outputs
  */
-public final class ParallelPrimitive<I, O> implements WorkflowPrimitive<I, List<O>> {
+public final class ParallelPrimitive<I, O> implements WorkflowPrimitive<I, List<O>>, Structure {
 
   private final WorkflowPrimitive<? super I, ? extends O>[] branches;
 
@@ -89,13 +90,18 @@ public final class ParallelPrimitive<I, O> implements WorkflowPrimitive<I, List<
 
   @Override
   public CompletableFuture<List<O>> execute(I input, WorkflowContext context) {
-    Join<O> join = new Join<>(branches.length);
+    Join<O> join = new Join<>(branches.length, context.scope());
+    WorkflowContext inJoin = context.withScope(join); // a failed branch stops its siblings' work
     for (int i = 0; i < branches.length && !join.isClaimed(); i++) {
+      if (CancelScope.isCancelled(context.scope())) {
+        join.stopAndFail(new CancellationException("run cancelled: parallel stage stopped"), true);
+        break;
+      }
       WorkflowPrimitive<? super I, ? extends O> branch = branches[i];
       CompletableFuture<? extends O> future =
           branch.isBlocking()
-              ? IsolatedCall.start(branch, input, context, context.runtime().executor(), true)
-              : Futures.call(branch, input, context);
+              ? IsolatedCall.start(branch, input, inJoin, context.runtime().executor(), true, true)
+              : Futures.call(branch, input, inJoin);
       join.track(i, future);
     }
     return join;
@@ -112,20 +118,33 @@ public final class ParallelPrimitive<I, O> implements WorkflowPrimitive<I, List<
     return false;
   }
 
+  /** A parallel stage is a shape, not a step: what it reports names the workflow. */
+  @Override
+  public boolean reportsAsWorkflow() {
+    return true;
+  }
+
   /**
    * Collects branch results in order; fails fast: the first failure stops the other branches, then
    * fails the stage.
    */
-  private static final class Join<O> extends StoppableFuture<List<O>> {
+  private static final class Join<O> extends StoppableFuture<List<O>> implements CancelScope {
     private final Object[] results;
     // Written by the starting thread, read by whichever thread stops the stage.
     private final AtomicReferenceArray<CompletableFuture<?>> futures;
     private final AtomicInteger remaining;
+    private final CancelScope parent;
 
-    Join(int size) {
+    Join(int size, CancelScope parent) {
       this.results = new Object[size];
       this.futures = new AtomicReferenceArray<>(size);
       this.remaining = new AtomicInteger(size);
+      this.parent = parent;
+    }
+
+    @Override
+    public CancelScope parent() {
+      return parent;
     }
 
     void track(int index, CompletableFuture<? extends O> future) {

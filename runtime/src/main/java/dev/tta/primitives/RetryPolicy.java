@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.random.RandomGenerator;
 
 /**
  * An immutable retry policy: how many attempts, how long to wait between them, and which failures
@@ -110,17 +111,31 @@ public record RetryPolicy(
   }
 
   /**
-   * The wait before retry {@code k} with jitter applied.
+   * The wait before retry {@code k} with jitter drawn from {@link ThreadLocalRandom}. A {@link
+   * RetryPrimitive} draws from its runtime's random source instead ({@link
+   * WorkflowRuntime.Builder#random}).
    *
    * @param retry 1 for the wait before the second attempt
    * @return the wait in nanoseconds, never negative
    */
   public long delayNanos(int retry) {
+    return delayNanos(retry, ThreadLocalRandom.current());
+  }
+
+  /**
+   * The wait before retry {@code k} with jitter drawn from {@code random}: the base wait times a
+   * factor uniform in {@code [1 - jitter, 1 + jitter)}.
+   *
+   * @param retry 1 for the wait before the second attempt
+   * @param random the source of the variation (one {@code nextDouble()} when jitter applies)
+   * @return the wait in nanoseconds, never negative
+   */
+  public long delayNanos(int retry, RandomGenerator random) {
     long base = baseDelayNanos(retry);
     if (jitter == 0.0 || base == 0) {
       return base;
     }
-    double variation = (ThreadLocalRandom.current().nextDouble() * 2 - 1) * jitter;
+    double variation = (random.nextDouble() * 2 - 1) * jitter;
     return Math.max(0, (long) (base * (1 + variation)));
   }
 

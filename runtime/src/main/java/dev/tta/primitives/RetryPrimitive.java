@@ -1,5 +1,7 @@
 package dev.tta.primitives;
 
+import static java.time.Duration.ofNanos;
+
 import dev.failsafe.Failsafe;
 import dev.failsafe.spi.Scheduler;
 import java.time.Duration;
@@ -10,6 +12,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Delayed;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -31,14 +34,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * @param <I> input type
  * @param <O> output type
  */
-public final class RetryPrimitive<I, O> implements WorkflowPrimitive<I, O> {
+public final class RetryPrimitive<I, O> implements WorkflowPrimitive<I, O>, Structure {
 
   private final WorkflowPrimitive<? super I, ? extends O> delegate;
   private final RetryPolicy policy;
+  private final boolean reportsAsWorkflow; // around a composition: a class-level @Retry
 
   private RetryPrimitive(WorkflowPrimitive<? super I, ? extends O> delegate, RetryPolicy policy) {
     this.delegate = Objects.requireNonNull(delegate, "delegate");
     this.policy = Objects.requireNonNull(policy, "policy");
+    this.reportsAsWorkflow = Structure.reportsAsWorkflow(delegate);
   }
 
   /**
@@ -112,6 +117,11 @@ public final class RetryPrimitive<I, O> implements WorkflowPrimitive<I, O> {
     return delegate.isBlocking();
   }
 
+  @Override
+  public boolean reportsAsWorkflow() {
+    return reportsAsWorkflow;
+  }
+
   /** The state of one retried call after its first attempt failed or went asynchronous. */
   private static final class Attempts<I, O> extends StoppableFuture<O> {
     private final RetryPrimitive<I, O> retry;
@@ -121,6 +131,7 @@ public final class RetryPrimitive<I, O> implements WorkflowPrimitive<I, O> {
     private final List<Throwable> failures = new ArrayList<>(); // guarded by this
     private volatile CompletableFuture<O> current; // the first attempt, then Failsafe's run
     private volatile CompletableFuture<O> attempt; // the later attempt in flight, if any
+    private volatile RejectedExecutionException rejection; // the executor refused the next one
     private long nextDelayNanos; // guarded by this
     private boolean replayPending; // guarded by this
 
@@ -152,7 +163,7 @@ public final class RetryPrimitive<I, O> implements WorkflowPrimitive<I, O> {
               .build();
       CompletableFuture<O> run =
           Failsafe.with(failsafePolicy)
-              .with(failsafeScheduler(context.runtime().scheduler()))
+              .with(failsafeScheduler(context.runtime().scheduler(), this))
               .getStageAsync(
                   ctx ->
                       ctx.getAttemptCount() == 0
@@ -178,8 +189,12 @@ public final class RetryPrimitive<I, O> implements WorkflowPrimitive<I, O> {
 
     /** Starts the next attempt; called by Failsafe after the wait. */
     private CompletableFuture<O> next() {
-      if (isClaimed()) {
+      if (isClaimed() || CancelScope.isCancelled(context.scope())) {
         return CompletableFuture.failedFuture(new CancellationException());
+      }
+      RejectedExecutionException refused = rejection;
+      if (refused != null) {
+        return CompletableFuture.failedFuture(refused); // never retried: see shouldRetry
       }
       WorkflowPrimitive<? super I, ? extends O> delegate = retry.delegate;
       if (!delegate.isBlocking()) {
@@ -216,10 +231,13 @@ public final class RetryPrimitive<I, O> implements WorkflowPrimitive<I, O> {
       if (isClaimed()
           || attempt >= policy.maxAttempts()
           || cause instanceof CancellationException // a cancelled run wants no more attempts
+          || CancelScope.isCancelled(context.scope())
+          || failure == rejection // the runtime's executor is full: fail, do not pile on
+          || Futures.isRejection(failure)
           || !policy.isRetryable(cause)) {
         return false;
       }
-      long delay = policy.delayNanos(attempt);
+      long delay = context.runtime().retryDelayNanos(policy, attempt);
       if (policy.maxDuration() != null) {
         long elapsed = context.runtime().clock().nanoTime() - start;
         // Compared as time left, saturated: elapsed + delay overflowed for huge waits, and
@@ -231,7 +249,8 @@ public final class RetryPrimitive<I, O> implements WorkflowPrimitive<I, O> {
       nextDelayNanos = delay;
       Events events = context.runtime().events();
       if (events.enabled()) {
-        events.onRetry(context, retry.name(), attempt + 1, failure, Duration.ofNanos(delay));
+        events.onRetry(
+            context, Structure.reportedName(retry, context), attempt + 1, failure, ofNanos(delay));
       }
       return true;
     }
@@ -252,8 +271,14 @@ public final class RetryPrimitive<I, O> implements WorkflowPrimitive<I, O> {
         if (failures.isEmpty() || failures.get(failures.size() - 1) != finalError) {
           failures.add(finalError); // e.g. the scheduler refused the wait
         }
-        Throwable last = finalError;
-        error = new WorkflowException(context.workflowName(), retry.name(), failures.size(), last);
+        // A rejection is reported as what the executor threw, not as the step's wrapper of it.
+        Throwable last = Futures.isRejection(finalError) ? finalError.getCause() : finalError;
+        error =
+            new WorkflowException(
+                context.workflowName(),
+                Structure.reportedName(retry, context),
+                failures.size(),
+                last);
         for (Throwable earlier : failures.subList(0, failures.size() - 1)) {
           if (earlier != last) {
             error.addSuppressed(earlier);
@@ -281,7 +306,7 @@ public final class RetryPrimitive<I, O> implements WorkflowPrimitive<I, O> {
    * Lets Failsafe schedule its waits on the runtime's scheduler. One adapter per retried call: it
    * runs Failsafe's opening hop at once (see below).
    */
-  private static Scheduler failsafeScheduler(WorkflowScheduler scheduler) {
+  private static Scheduler failsafeScheduler(WorkflowScheduler scheduler, Attempts<?, ?> attempts) {
     AtomicBoolean opening = new AtomicBoolean(true);
     return (callable, delay, unit) -> {
       if (opening.getAndSet(false) && delay <= 0) {
@@ -291,17 +316,39 @@ public final class RetryPrimitive<I, O> implements WorkflowPrimitive<I, O> {
         // VirtualTime.scheduledDelays()) before its first back-off wait.
         return Ran.now(callable);
       }
-      Runnable task =
-          () -> {
-            try {
-              callable.call();
-            } catch (Exception e) {
-              // Failsafe's callables report failures through the execution, never by throwing.
-              throw new IllegalStateException(e);
-            }
-          };
-      return scheduler.schedule(task, delay, unit);
+      return scheduler.schedule(new Wait(callable, attempts), delay, unit);
     };
+  }
+
+  /**
+   * A back-off wait handed to the scheduler: when due it runs Failsafe's next step, which starts
+   * the next attempt. If the runtime's executor refuses it, the attempt fails with that rejection
+   * (on the timer thread, without running the step there).
+   */
+  private static final class Wait implements WorkflowRuntime.Rejectable {
+    private final Callable<?> callable;
+    private final Attempts<?, ?> attempts;
+
+    Wait(Callable<?> callable, Attempts<?, ?> attempts) {
+      this.callable = callable;
+      this.attempts = attempts;
+    }
+
+    @Override
+    public void run() {
+      try {
+        callable.call();
+      } catch (Exception e) {
+        // Failsafe's callables report failures through the execution, never by throwing.
+        throw new IllegalStateException(e);
+      }
+    }
+
+    @Override
+    public void rejected(RejectedExecutionException refused) {
+      attempts.rejection = refused;
+      run(); // next() fails at once with the rejection: no step runs on the timer thread
+    }
   }
 
   /** The handle of a task that was run at once instead of being scheduled. */

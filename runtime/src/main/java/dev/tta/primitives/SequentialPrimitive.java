@@ -10,14 +10,14 @@ import java.util.concurrent.CompletableFuture;
  * loop on the calling thread (no callbacks, no hand-off); after an asynchronous step the rest
  * continue on the thread that completed it. Cancelling the returned future cancels the step in
  * flight and starts no further step. Cancelling the run a sequence executes in (e.g. the future of
- * {@link WorkflowRunner#runAsync}) does the same even while a synchronous step that ignores its
- * interrupt holds the thread: the sequence checks between steps and fails with a {@link
- * CancellationException} instead of starting the next.
+ * {@link WorkflowRunner#runAsync}, or an enclosing deadline) does the same even while a synchronous
+ * step that ignores its interrupt holds the thread: the sequence checks the run's cancellation
+ * before each step and fails with a {@link CancellationException} instead of starting the next.
  *
  * @param <I> input type of the first primitive
  * @param <O> output type of the last primitive
  */
-public final class SequentialPrimitive<I, O> implements WorkflowPrimitive<I, O> {
+public final class SequentialPrimitive<I, O> implements WorkflowPrimitive<I, O>, Structure {
 
   private final WorkflowPrimitive<Object, Object>[] stages;
   private final boolean blocking;
@@ -99,7 +99,7 @@ public final class SequentialPrimitive<I, O> implements WorkflowPrimitive<I, O> 
       CompletableFuture<Object> future;
       if (i == first) {
         future = started;
-      } else if (IsolatedCall.cancelledOnThisThread()) {
+      } else if (CancelScope.isCancelled(context.scope())) {
         return CompletableFuture.failedFuture(cancelled(i));
       } else {
         future = Futures.call(stages[i], value, context);
@@ -107,7 +107,7 @@ public final class SequentialPrimitive<I, O> implements WorkflowPrimitive<I, O> 
       if (i == stages.length - 1) {
         return (CompletableFuture<O>) (CompletableFuture<?>) future; // the last one as it is
       } else if (!future.isDone()) {
-        Continuation continuation = new Continuation(context, IsolatedCall.current());
+        Continuation continuation = new Continuation(context);
         continuation.resume(i, future);
         return (CompletableFuture<O>) continuation;
       } else if (future.isCompletedExceptionally()) {
@@ -134,17 +134,19 @@ public final class SequentialPrimitive<I, O> implements WorkflowPrimitive<I, O> 
     return blocking;
   }
 
+  /** A sequence is a shape, not a step: what it reports names the workflow. */
+  @Override
+  public boolean reportsAsWorkflow() {
+    return true;
+  }
+
   /** The rest of a sequence after a step that did not finish at once. */
   private final class Continuation extends StoppableFuture<Object> {
     private final WorkflowContext context;
-    // The isolated call the sequence started in: cancelling it stops the sequence even before the
-    // call knows this continuation (a stage that finished while being waited for runs on at once).
-    private final IsolatedCall<?, ?> enclosing;
     private volatile CompletableFuture<Object> current;
 
-    Continuation(WorkflowContext context, IsolatedCall<?, ?> enclosing) {
+    Continuation(WorkflowContext context) {
       this.context = context;
-      this.enclosing = enclosing;
     }
 
     /** Waits for stage {@code index}, whose future is {@code pending}, then runs the rest. */
@@ -170,7 +172,9 @@ public final class SequentialPrimitive<I, O> implements WorkflowPrimitive<I, O> 
         if (isClaimed()) {
           return; // cancelled: start nothing more
         }
-        if (enclosing != null && enclosing.isOver()) {
+        // The run's scope is stopped even before its cancel reaches this continuation (a stage that
+        // finished while being waited for runs on at once).
+        if (CancelScope.isCancelled(context.scope())) {
           stopAndFail(cancelled(i), false); // the run was cancelled: start nothing more
           return;
         }

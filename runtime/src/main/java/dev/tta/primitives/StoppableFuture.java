@@ -60,6 +60,18 @@ abstract class StoppableFuture<T> extends CompletableFuture<T> {
     return state != OPEN;
   }
 
+  /**
+   * Whether the outcome was decided by a stop (a cancel, a deadline, a failure elsewhere), or by
+   * someone completing this future from outside, not by the work's own result. Public for the
+   * subclasses that are {@link CancelScope}s.
+   *
+   * @return true once stopped
+   */
+  public final boolean isStopped() {
+    int now = state;
+    return now >= STOPPING || (now == OPEN && isDone());
+  }
+
   /** Completes with the work's value unless the outcome was claimed already. */
   final boolean settle(T value) {
     return claimToSettle() && super.complete(value);

@@ -24,7 +24,7 @@ import java.util.function.BiConsumer;
  * @param <I> input type
  * @param <O> output type
  */
-public final class TimeoutPrimitive<I, O> implements WorkflowPrimitive<I, O> {
+public final class TimeoutPrimitive<I, O> implements WorkflowPrimitive<I, O>, Structure {
 
   private final WorkflowPrimitive<? super I, ? extends O> delegate;
   private final Duration timeout;
@@ -32,6 +32,7 @@ public final class TimeoutPrimitive<I, O> implements WorkflowPrimitive<I, O> {
   private final boolean interrupt;
   // Bound to the runtime of the first call; calls on another runtime each get a timer of their own.
   private final DeadlineQueue deadlines;
+  private final boolean reportsAsWorkflow; // around a composition: a class-level @Timeout
 
   private TimeoutPrimitive(
       WorkflowPrimitive<? super I, ? extends O> delegate, Duration timeout, boolean interrupt) {
@@ -43,6 +44,7 @@ public final class TimeoutPrimitive<I, O> implements WorkflowPrimitive<I, O> {
     this.timeoutNanos = RetryPolicy.saturatedNanos(timeout); // "300000d" must not overflow
     this.interrupt = interrupt;
     this.deadlines = new DeadlineQueue(timeoutNanos);
+    this.reportsAsWorkflow = Structure.reportsAsWorkflow(delegate);
   }
 
   /**
@@ -89,7 +91,8 @@ public final class TimeoutPrimitive<I, O> implements WorkflowPrimitive<I, O> {
     WorkflowRuntime runtime = context.runtime();
     CompletableFuture<? extends O> work;
     if (delegate.isBlocking()) {
-      work = IsolatedCall.start(delegate, input, context, runtime.executor(), interrupt);
+      // Not helpable: a blocking run waiting for it would be the thread the deadline must release.
+      work = IsolatedCall.start(delegate, input, context, runtime.executor(), interrupt, false);
     } else {
       work = Futures.call(delegate, input, context);
       if (work.isDone()) {
@@ -127,6 +130,20 @@ public final class TimeoutPrimitive<I, O> implements WorkflowPrimitive<I, O> {
     return false;
   }
 
+  @Override
+  public boolean reportsAsWorkflow() {
+    return reportsAsWorkflow;
+  }
+
+  /** What the timeout says: the step's deadline, or the whole run's for a class-level one. */
+  private TimeoutException timedOut(WorkflowContext context) {
+    String what =
+        reportsAsWorkflow
+            ? "workflow '" + context.workflowName() + "'"
+            : "step '" + name() + "' of workflow '" + context.workflowName() + "'";
+    return new TimeoutException(what + " timed out after " + timeout.toMillis() + "ms");
+  }
+
   /**
    * One call under a deadline: the queue's entry (its {@link #run()} is the expiry) and the
    * completion callback in one object. Whichever comes first claims the outcome; at the deadline
@@ -156,19 +173,11 @@ public final class TimeoutPrimitive<I, O> implements WorkflowPrimitive<I, O> {
       if (!claimToStop(primitive.interrupt)) {
         return; // the work finished first, or the call was cancelled
       }
-      TimeoutException timeout =
-          new TimeoutException(
-              "step '"
-                  + primitive.name()
-                  + "' of workflow '"
-                  + context.workflowName()
-                  + "' timed out after "
-                  + primitive.timeout.toMillis()
-                  + "ms");
+      TimeoutException timeout = primitive.timedOut(context);
       try {
         Events events = context.runtime().events();
         if (events.enabled()) {
-          events.onTimeout(context, primitive.name(), primitive.timeout);
+          events.onTimeout(context, Structure.reportedName(primitive, context), primitive.timeout);
         }
         stop(primitive.interrupt);
       } finally {

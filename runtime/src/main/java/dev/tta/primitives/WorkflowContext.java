@@ -22,18 +22,22 @@ public final class WorkflowContext {
   private String workflowId; // benign race: every thread computes the same string
   private final Map<String, String> metadata;
   private final WorkflowRuntime runtime;
+  // Where the work that receives this context runs: its cancellation scope (null at the top).
+  private final CancelScope scope;
 
   private WorkflowContext(
       String workflowName,
       String idPrefix,
       long idNumber,
       Map<String, String> metadata,
-      WorkflowRuntime runtime) {
+      WorkflowRuntime runtime,
+      CancelScope scope) {
     this.workflowName = workflowName;
     this.idPrefix = idPrefix;
     this.idNumber = idNumber;
     this.metadata = metadata;
     this.runtime = runtime;
+    this.scope = scope;
   }
 
   /**
@@ -55,11 +59,16 @@ public final class WorkflowContext {
    * @return the context
    */
   public static WorkflowContext create(String workflowName, WorkflowRuntime runtime) {
+    return create(workflowName, runtime, null);
+  }
+
+  /** A new run's context whose work runs in {@code scope} (the enclosing run's, when nested). */
+  static WorkflowContext create(String workflowName, WorkflowRuntime runtime, CancelScope scope) {
     Objects.requireNonNull(workflowName, "workflowName");
     Objects.requireNonNull(runtime, "runtime");
     // A counter, not a UUID: unique within the JVM and free of SecureRandom on the hot path.
     return new WorkflowContext(
-        workflowName, workflowName, SEQUENCE.incrementAndGet(), Map.of(), runtime);
+        workflowName, workflowName, SEQUENCE.incrementAndGet(), Map.of(), runtime, scope);
   }
 
   /**
@@ -116,7 +125,7 @@ public final class WorkflowContext {
     Map<String, String> copy = new LinkedHashMap<>(metadata);
     copy.put(key, value);
     return new WorkflowContext(
-        workflowName, idPrefix, idNumber, Collections.unmodifiableMap(copy), runtime);
+        workflowName, idPrefix, idNumber, Collections.unmodifiableMap(copy), runtime, scope);
   }
 
   /**
@@ -129,7 +138,7 @@ public final class WorkflowContext {
     Objects.requireNonNull(name, "name");
     return name.equals(workflowName)
         ? this
-        : new WorkflowContext(name, idPrefix, idNumber, metadata, runtime);
+        : new WorkflowContext(name, idPrefix, idNumber, metadata, runtime, scope);
   }
 
   /**
@@ -140,7 +149,19 @@ public final class WorkflowContext {
    */
   public WorkflowContext withRuntime(WorkflowRuntime newRuntime) {
     Objects.requireNonNull(newRuntime, "runtime");
-    return new WorkflowContext(workflowName, idPrefix, idNumber, metadata, newRuntime);
+    return new WorkflowContext(workflowName, idPrefix, idNumber, metadata, newRuntime, scope);
+  }
+
+  /** The cancellation scope of the work this context is passed to, or {@code null}. */
+  CancelScope scope() {
+    return scope;
+  }
+
+  /** A copy for work that runs in {@code newScope}, nested in this context's scope. */
+  WorkflowContext withScope(CancelScope newScope) {
+    return newScope == scope
+        ? this
+        : new WorkflowContext(workflowName, idPrefix, idNumber, metadata, runtime, newScope);
   }
 
   @Override

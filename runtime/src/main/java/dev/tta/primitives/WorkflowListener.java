@@ -5,7 +5,10 @@ import java.time.Duration;
 /**
  * Observes workflow runs: progress displays, logs, metrics, traces. Every method has an empty
  * default. Listeners are called on the thread that produced the event, so they must be quick and
- * thread-safe; an exception thrown by a listener is logged and does not affect the run.
+ * thread-safe (a deadline's events come from the timer thread). Whatever a listener throws, checked
+ * exceptions included, is logged through {@link System.Logger} {@code dev.tta.primitives} (the
+ * first failure of each listener as a warning, later ones at debug level) and never affects the
+ * run.
  */
 public interface WorkflowListener {
 

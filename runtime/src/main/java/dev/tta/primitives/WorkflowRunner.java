@@ -59,39 +59,49 @@ public final class WorkflowRunner<I, O> implements WorkflowPrimitive<I, O> {
    * @throws CancellationException if the run was cancelled
    */
   public O run(I input) {
-    return run(input, WorkflowContext.create(name, runtime));
+    return run(input, WorkflowContext.create(name, runtime, IsolatedCall.current()));
   }
 
   /**
    * Runs the workflow in {@code context} (its id, metadata and runtime) and waits for the result.
-   * If the waiting thread is interrupted, the run is cancelled.
+   * If the waiting thread is interrupted, the run is cancelled. A run on one of the runtime's own
+   * threads (a step calling another workflow's {@code run}) is part of the work it is called from:
+   * cancelling that work cancels it, and while it waits it runs its own parallel branches and
+   * for-each elements that no executor thread has started yet, so it never waits for work queued
+   * behind itself on a bounded pool.
    *
    * @param input the input
    * @param context the context
    * @return the output
-   * @throws WorkflowException if a step failed
+   * @throws WorkflowException if a step failed, or the context's runtime is closed
    * @throws CancellationException if the run was cancelled
    */
   public O run(I input, WorkflowContext context) {
     WorkflowContext own = context.withWorkflowName(name);
-    if (own.runtime().events().enabled()) {
-      return await(execute(input, own));
+    Waiter waiter = null;
+    IsolatedCall<?, ?> enclosing = IsolatedCall.current();
+    if (enclosing != null) {
+      waiter = new Waiter(own.scope() != null ? own.scope() : enclosing);
+      own = own.withScope(waiter);
+    }
+    if (own.runtime().events().enabled() || own.runtime().isClosed()) {
+      return await(execute(input, own), waiter);
     }
     // Nobody listens: wait for the root itself (await names its failure), one future fewer.
-    return await(Futures.call(root, input, own));
+    return await(Futures.call(root, input, own), waiter);
   }
 
   /** The run's value; an interrupt while waiting cancels the run. */
-  private O await(CompletableFuture<O> result) {
+  private O await(CompletableFuture<O> result, Waiter waiter) {
     if (Futures.succeeded(result)) {
       return result.getNow(null);
     }
     try {
-      return result.get();
+      return waiter != null ? waiter.await(result) : result.get();
     } catch (InterruptedException e) {
       result.cancel(true);
       Thread.currentThread().interrupt();
-      throw new WorkflowException(name, root.name(), 1, e);
+      throw new WorkflowException(name, name, 1, e);
     } catch (ExecutionException e) {
       throw asUnchecked(named(e));
     }
@@ -100,20 +110,21 @@ public final class WorkflowRunner<I, O> implements WorkflowPrimitive<I, O> {
   /**
    * For generated code: whether a {@code run} on this thread with a new context may call the
    * workflow's steps directly, in place of the primitives. It may when nothing could tell the
-   * difference: no listener waits for events, and the thread is not inside an isolated call (a step
-   * under a timeout, a parallel branch), whose cancellation the primitives check between steps. The
-   * generated class also requires that no step was replaced.
+   * difference: no listener waits for events, the runtime is open, and the thread is not inside an
+   * isolated call (a step under a timeout, a parallel branch), whose cancellation the primitives
+   * check between steps. The generated class also requires that no step was replaced.
    *
    * @return true if the steps may be called directly
    */
   public boolean canRunDirectly() {
-    return quiet && IsolatedCall.current() == null;
+    return quiet && IsolatedCall.current() == null && !runtime.isClosed();
   }
 
   /**
    * For generated code: {@link #canRunDirectly()} for a run in {@code context}, which brings its
-   * own runtime and listeners. Never for a {@code null} context: that run fails as {@link
-   * #run(Object, WorkflowContext)} fails it.
+   * own runtime and listeners, and may be a step's context (a nested run, cancelled with the work
+   * it is part of). Never for a {@code null} context: that run fails as {@link #run(Object,
+   * WorkflowContext)} fails it.
    *
    * @param context the run's context
    * @return true if the steps may be called directly
@@ -121,7 +132,9 @@ public final class WorkflowRunner<I, O> implements WorkflowPrimitive<I, O> {
   public boolean canRunDirectly(WorkflowContext context) {
     return context != null
         && !context.runtime().events().enabled()
-        && IsolatedCall.current() == null;
+        && context.scope() == null
+        && IsolatedCall.current() == null
+        && !context.runtime().isClosed();
   }
 
   /**
@@ -146,8 +159,10 @@ public final class WorkflowRunner<I, O> implements WorkflowPrimitive<I, O> {
     }
     WorkflowContext own =
         context == null ? WorkflowContext.create(name, runtime) : context.withWorkflowName(name);
-    // A direct run has no listeners to tell (canRunDirectly): wait as run does for one.
-    return await(((SequentialPrimitive<I, O>) root).resumeAfterFailure(stage, input, failure, own));
+    // A direct run has no listeners to tell and runs in no isolated call (canRunDirectly): wait as
+    // run does for one.
+    return await(
+        ((SequentialPrimitive<I, O>) root).resumeAfterFailure(stage, input, failure, own), null);
   }
 
   private static RuntimeException asUnchecked(Throwable failure) {
@@ -168,7 +183,7 @@ public final class WorkflowRunner<I, O> implements WorkflowPrimitive<I, O> {
    * @return the pending output; fails with a {@link WorkflowException}
    */
   public CompletableFuture<O> runAsync(I input) {
-    return runAsync(input, WorkflowContext.create(name, runtime));
+    return runAsync(input, WorkflowContext.create(name, runtime, IsolatedCall.current()));
   }
 
   /**
@@ -179,12 +194,19 @@ public final class WorkflowRunner<I, O> implements WorkflowPrimitive<I, O> {
    * @return the pending output; fails with a {@link WorkflowException}
    */
   public CompletableFuture<O> runAsync(I input, WorkflowContext context) {
-    return IsolatedCall.start(this, input, context, context.runtime().executor(), true);
+    WorkflowContext own = context.withWorkflowName(name);
+    if (own.runtime().isClosed()) {
+      return CompletableFuture.failedFuture(closed());
+    }
+    return IsolatedCall.start(this, input, own, own.runtime().executor(), true, false);
   }
 
   @Override
   public CompletableFuture<O> execute(I input, WorkflowContext context) {
     WorkflowContext own = context.withWorkflowName(name);
+    if (own.runtime().isClosed()) {
+      return CompletableFuture.failedFuture(closed());
+    }
     Events events = own.runtime().events();
     long start = 0L;
     if (events.enabled()) {
@@ -224,12 +246,19 @@ public final class WorkflowRunner<I, O> implements WorkflowPrimitive<I, O> {
     return finished;
   }
 
+  /** A failure no step claimed is the run's: named after the root step, or the workflow. */
   private Throwable named(Throwable error) {
     Throwable failure = Futures.unwrap(error);
     if (failure instanceof WorkflowException || failure instanceof CancellationException) {
       return failure;
     }
-    return new WorkflowException(name, root.name(), 1, failure);
+    return new WorkflowException(
+        name, Structure.reportsAsWorkflow(root) ? name : root.name(), 1, failure);
+  }
+
+  private WorkflowException closed() {
+    return new WorkflowException(
+        name, name, 1, new IllegalStateException("the workflow's runtime is closed"));
   }
 
   @Override

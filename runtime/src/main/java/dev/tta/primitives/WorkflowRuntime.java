@@ -6,38 +6,50 @@ import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.random.RandomGenerator;
 
 /**
  * Where and when workflows run: the executor for steps that need a thread of their own, the
- * scheduler for back-off waits and deadlines, the clock, and the listeners. Immutable; share one
- * per application, or build one per test with a {@link dev.tta.primitives.testing.VirtualTime}.
+ * scheduler for back-off waits and deadlines, the clock, the random source of retry jitter, and the
+ * listeners. Share one per application, or build one per test with a {@link
+ * dev.tta.primitives.testing.VirtualTime}.
+ *
+ * <p>A runtime is {@link AutoCloseable}: after {@link #close()} new runs fail with a {@link
+ * WorkflowException}, while runs already started go on. It never shuts down an executor or
+ * scheduler it was given; the default threads are shared by every runtime that does not bring its
+ * own, and are never shut down: they are daemons that end on their own when idle or interrupted.
  */
-public final class WorkflowRuntime {
+public final class WorkflowRuntime implements AutoCloseable {
 
   private final Executor executor;
   private final WorkflowScheduler scheduler;
   private final WorkflowClock clock;
+  private final RandomGenerator random; // null: ThreadLocalRandom
+  private final Object randomLock = new Object();
   private final List<WorkflowListener> listeners;
   private final Events events;
+  private final boolean closeable;
+  private volatile boolean closed;
 
-  private WorkflowRuntime(Builder builder) {
+  private WorkflowRuntime(Builder builder, boolean closeable) {
     this.executor = builder.executor != null ? builder.executor : DefaultThreads.EXECUTOR;
     this.scheduler =
         builder.scheduler != null ? builder.scheduler : DefaultThreads.schedulerFor(executor);
     this.clock = builder.clock != null ? builder.clock : WorkflowClock.SYSTEM;
+    this.random = builder.random;
     this.listeners = List.copyOf(builder.listeners);
     this.events = Events.of(this.listeners);
+    this.closeable = closeable;
   }
 
   /**
    * The shared default runtime: a growing pool of daemon worker threads that suits blocking steps,
-   * one daemon timer thread, the system clock and no listeners.
+   * one daemon timer thread, the system clock and no listeners. It cannot be closed.
    *
    * @return the default runtime
    */
@@ -64,6 +76,7 @@ public final class WorkflowRuntime {
     b.executor = executor;
     b.scheduler = scheduler;
     b.clock = clock;
+    b.random = random;
     b.listeners.addAll(listeners);
     return b;
   }
@@ -104,9 +117,45 @@ public final class WorkflowRuntime {
     return listeners;
   }
 
+  /**
+   * Closes this runtime: runs started afterwards fail at once with a {@link WorkflowException}
+   * whose cause is an {@link IllegalStateException}; runs in flight go on to their end. The
+   * executor and scheduler are left running (a runtime never shuts down what it was given, and the
+   * default threads are shared and end on their own). Closing twice is harmless; closing {@link
+   * #defaults()} does nothing, as {@code shutdown()} does nothing to the JDK's common pool.
+   */
+  @Override
+  public void close() {
+    if (closeable) {
+      closed = true;
+    }
+  }
+
+  /**
+   * Whether {@link #close()} was called.
+   *
+   * @return true once closed
+   */
+  public boolean isClosed() {
+    return closed;
+  }
+
   /** One listener that forwards to all registered ones; the no-op when there are none. */
   Events events() {
     return events;
+  }
+
+  /**
+   * The wait before retry {@code retry} under {@code policy}, jittered from this runtime's random.
+   */
+  long retryDelayNanos(RetryPolicy policy, int retry) {
+    RandomGenerator source = random;
+    if (source == null) {
+      return policy.delayNanos(retry);
+    }
+    synchronized (randomLock) { // a RandomGenerator need not be thread-safe
+      return policy.delayNanos(retry, source);
+    }
   }
 
   /** Builds a {@link WorkflowRuntime}. */
@@ -114,22 +163,20 @@ public final class WorkflowRuntime {
     private Executor executor;
     private WorkflowScheduler scheduler;
     private WorkflowClock clock;
+    private RandomGenerator random;
     private final List<WorkflowListener> listeners = new ArrayList<>();
 
     private Builder() {}
 
     /**
-     * Sets the executor for steps that need a thread of their own. It must be able to run as many
-     * blocking steps at once as the workflows start (a bounded pool can starve nested workflows).
-     *
-     * <p>The default scheduler hands due deadlines and retries to this executor too. If it rejects
-     * one (a bounded pool with every thread busy), the timer thread runs the task itself, so a due
-     * task never vanishes. A pool that queues instead (e.g. {@link
-     * java.util.concurrent.Executors#newFixedThreadPool}) delays a queued deadline until a thread
-     * frees up: the late call still fails with its {@link java.util.concurrent.TimeoutException},
-     * but if every thread is held by a late step that ignores interruption, the caller hears of it
-     * only when that step ends. A bounded pool therefore wants threads to spare, or a {@link
-     * java.util.concurrent.SynchronousQueue} so that it rejects rather than queues.
+     * Sets the executor for steps that need a thread of their own (blocking steps under a timeout,
+     * blocking parallel branches and for-each elements, {@code runAsync}). A bounded pool is fine:
+     * deadlines fire on the timer thread, not on the executor, and a blocking {@code run()} nested
+     * in a step on one of its threads runs its own queued branches rather than waiting for a free
+     * thread. A pool that rejects work fails the run whose work it rejected with a {@link
+     * WorkflowException} whose cause is the {@link java.util.concurrent.RejectedExecutionException}
+     * (rejections are not retried); one that queues work delays it. Either way the pool is the
+     * limit on how many blocking steps run at once. The runtime never shuts it down.
      *
      * @param executor the executor
      * @return this builder
@@ -140,8 +187,9 @@ public final class WorkflowRuntime {
     }
 
     /**
-     * Sets the scheduler; by default a daemon timer thread that hands each due task to the
-     * executor, or runs it itself if the executor rejects it.
+     * Sets the scheduler of retry waits and deadlines. By default the runtime's own daemon timer
+     * thread: it runs deadlines itself (so a deadline never waits for a free executor thread) and
+     * hands due retries to the executor. A scheduler given here decides where both run.
      *
      * @param scheduler the scheduler
      * @return this builder
@@ -163,6 +211,20 @@ public final class WorkflowRuntime {
     }
 
     /**
+     * Sets the random source of retry jitter, e.g. {@code new java.util.Random(42)} for a
+     * reproducible schedule; calls to it are serialized, so it need not be thread-safe. By default
+     * {@link java.util.concurrent.ThreadLocalRandom} (unseeded). A {@link
+     * dev.tta.primitives.testing.VirtualTime}'s runtime is seeded.
+     *
+     * @param random the random source
+     * @return this builder
+     */
+    public Builder random(RandomGenerator random) {
+      this.random = Objects.requireNonNull(random, "random");
+      return this;
+    }
+
+    /**
      * Adds a listener.
      *
      * @param listener the listener
@@ -179,32 +241,24 @@ public final class WorkflowRuntime {
      * @return the runtime
      */
     public WorkflowRuntime build() {
-      return new WorkflowRuntime(this);
+      return new WorkflowRuntime(this, true);
     }
   }
 
-  /** The default threads, created on first use; all daemons so they never keep a JVM alive. */
+  /**
+   * The default threads, created on first use; all daemons that end when idle or interrupted, so
+   * they never keep a JVM (or {@code mvn exec:java}, which interrupts and joins the threads a
+   * program started) waiting.
+   */
   private static final class DefaultThreads {
     static final ThreadPoolExecutor EXECUTOR = newWorkerPool();
-    static final ScheduledThreadPoolExecutor TIMER = newTimer();
-    static final WorkflowRuntime RUNTIME = new WorkflowRuntime(new Builder());
+    static final DefaultTimer TIMER = new DefaultTimer("tta-timer-");
+    static final WorkflowRuntime RUNTIME = new WorkflowRuntime(new Builder(), false);
 
     private static ThreadPoolExecutor newWorkerPool() {
       // Grows with demand like a cached pool: blocking steps each get a thread, idle ones die.
       return new ThreadPoolExecutor(
-          0,
-          Integer.MAX_VALUE,
-          60,
-          TimeUnit.SECONDS,
-          new SynchronousQueue<>(),
-          daemonThreads("tta-worker-"));
-    }
-
-    private static ScheduledThreadPoolExecutor newTimer() {
-      ScheduledThreadPoolExecutor timer =
-          new ScheduledThreadPoolExecutor(1, daemonThreads("tta-timer-"));
-      timer.setRemoveOnCancelPolicy(true);
-      return timer;
+          0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new HandOff(), daemonThreads("tta-worker-"));
     }
 
     static WorkflowScheduler schedulerFor(Executor executor) {
@@ -212,9 +266,25 @@ public final class WorkflowRuntime {
     }
 
     /**
-     * The shared daemon timer, handing each due task to {@code executor}. A deadline queue may
-     * leave its task pending here when it goes idle: the thread wakes for it once and finds
-     * nothing.
+     * The pool's hand-off queue. An idle worker waits in {@link #poll}; interrupted there, it ends
+     * (as if its keep-alive had passed) instead of waiting on.
+     */
+    private static final class HandOff extends SynchronousQueue<Runnable> {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      public Runnable poll(long timeout, TimeUnit unit) {
+        try {
+          return super.poll(timeout, unit);
+        } catch (InterruptedException e) {
+          return null; // the worker retires: the pool has no core threads to keep
+        }
+      }
+    }
+
+    /**
+     * The runtime's timer, handing each due task to {@code executor}; deadlines run on the timer
+     * thread itself ({@link DeadlineQueue.OwnTimer#scheduleOnTimer}).
      */
     private static final class DefaultScheduler implements DeadlineQueue.OwnTimer {
       private final Executor executor;
@@ -230,12 +300,20 @@ public final class WorkflowRuntime {
               try {
                 executor.execute(task);
               } catch (RejectedExecutionException e) {
-                // A due task must never vanish (a lost deadline or retry wait hangs its caller):
-                // with no thread to spare, run it here.
-                task.run();
+                if (task instanceof Rejectable) {
+                  ((Rejectable) task).rejected(e);
+                } else {
+                  // A due task must never vanish (a lost wait hangs its caller): run it here.
+                  task.run();
+                }
               }
             };
-        return TIMER.schedule(handOff, Math.max(0, delay), unit);
+        return TIMER.schedule(handOff, delay, unit);
+      }
+
+      @Override
+      public ScheduledFuture<?> scheduleOnTimer(Runnable task, long delay, TimeUnit unit) {
+        return TIMER.schedule(task, delay, unit);
       }
     }
 
@@ -247,5 +325,18 @@ public final class WorkflowRuntime {
         return thread;
       };
     }
+  }
+
+  /**
+   * A scheduled task that can be told its executor rejected it, instead of being run on the timer
+   * thread.
+   */
+  interface Rejectable extends Runnable {
+    /**
+     * The executor refused the task; called on the timer thread in place of {@link #run()}.
+     *
+     * @param rejection what the executor threw
+     */
+    void rejected(RejectedExecutionException rejection);
   }
 }

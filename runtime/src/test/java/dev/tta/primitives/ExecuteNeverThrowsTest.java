@@ -1,6 +1,7 @@
 package dev.tta.primitives;
 
 import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -59,7 +60,11 @@ class ExecuteNeverThrowsTest {
     WorkflowPrimitive<Iterable<? extends String>, List<String>> each =
         ParallelPrimitive.forEach(MockPrimitive.<String, String>returning("r"), 2);
 
-    assertSame(vanished, failureOf(each.execute(broken, context)));
+    // Named after the for-each's step, as its elements' failures are.
+    WorkflowException failure =
+        assertInstanceOf(WorkflowException.class, failureOf(each.execute(broken, context)));
+    assertEquals("mock", failure.step());
+    assertSame(vanished, failure.getCause());
   }
 
   @Test
@@ -157,11 +162,19 @@ class ExecuteNeverThrowsTest {
     WorkflowPrimitive<String, List<String>> parallel =
         ParallelPrimitive.of(List.of(LambdaPrimitive.<String, String>of("s", (String in) -> in)));
 
-    assertSame(broken, failureOf(parallel.execute("x", WorkflowContext.create("wf", runtime))));
+    // A refusal of the executor is the run's failure, named after the step it refused.
+    WorkflowException branch =
+        assertInstanceOf(
+            WorkflowException.class,
+            failureOf(parallel.execute("x", WorkflowContext.create("wf", runtime))));
+    assertEquals("s", branch.step());
+    assertSame(broken, branch.getCause());
     CompletableFuture<String> run =
         WorkflowRunner.of("wf", LambdaPrimitive.<String, String>of("s", (String in) -> in), runtime)
             .runAsync("x");
-    assertSame(broken, failureOf(run));
+    WorkflowException whole = assertInstanceOf(WorkflowException.class, failureOf(run));
+    assertEquals("wf", whole.workflow());
+    assertSame(broken, whole.getCause());
   }
 
   /** A stage that cannot be turned into a CompletableFuture. */

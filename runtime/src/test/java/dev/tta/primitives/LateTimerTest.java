@@ -15,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -83,7 +84,7 @@ class LateTimerTest {
   }
 
   @Test
-  void rejectedRetryWaitRunsOnTheTimerThreadInsteadOfVanishing() throws Exception {
+  void rejectedRetryWaitFailsTheStepWithTheRejectionInsteadOfVanishing() throws Exception {
     ThreadPoolExecutor pool = rejectingPoolOfOne();
     CountDownLatch busy = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
@@ -113,9 +114,14 @@ class LateTimerTest {
                       .build())
               .execute("in", context);
 
-      // Every thread of the pool stays busy: the wait must end anyway.
-      assertEquals("ok", result.get(PATIENCE_SECONDS, SECONDS));
-      assertEquals(2, step.calls());
+      // Every thread of the pool stays busy: the wait ends anyway, with the rejection as the
+      // failure (not retried; the step never runs on the timer thread).
+      ExecutionException e =
+          assertThrows(ExecutionException.class, () -> result.get(PATIENCE_SECONDS, SECONDS));
+      WorkflowException failure = assertInstanceOf(WorkflowException.class, e.getCause());
+      assertInstanceOf(RejectedExecutionException.class, failure.getCause());
+      assertEquals(2, failure.attempts());
+      assertEquals(1, step.calls());
     } finally {
       release.countDown();
       pool.shutdownNow();

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -291,10 +292,11 @@ class RetryPrimitiveTest {
   }
 
   @Test
-  void jitteredWaitsStayWithinBoundsAndVary() {
+  void jitteredWaitsStayWithinBoundsAndVaryWithTheSeed() {
     Set<Duration> seen = new HashSet<>();
     for (int run = 0; run < 50; run++) {
       VirtualTime runTime = new VirtualTime();
+      WorkflowRuntime seeded = runTime.runtime().toBuilder().random(new Random(run)).build();
       RetryPolicy policy =
           RetryPolicy.builder()
               .maxAttempts(4)
@@ -305,7 +307,7 @@ class RetryPrimitiveTest {
               .build();
 
       RetryPrimitive.of(failingTimes(4, "step"), policy)
-          .execute("in", WorkflowContext.create("wf", runTime.runtime()));
+          .execute("in", WorkflowContext.create("wf", seeded));
       runTime.advance(LONG_ENOUGH);
 
       List<Duration> waits = runTime.scheduledDelays();

@@ -84,6 +84,11 @@ class TimeoutDeadlineQueueTest {
     CountingOwnTimer(WorkflowScheduler target) {
       super(target);
     }
+
+    @Override
+    public ScheduledFuture<?> scheduleOnTimer(Runnable task, long delay, TimeUnit unit) {
+      return schedule(task, delay, unit); // virtual time runs every task on the advancing thread
+    }
   }
 
   private Counting counting(boolean ownTimer) {

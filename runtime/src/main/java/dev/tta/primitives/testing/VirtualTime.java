@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Delayed;
 import java.util.concurrent.ScheduledFuture;
@@ -26,6 +27,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class VirtualTime implements WorkflowClock, WorkflowScheduler {
 
+  /** The seed of the random source of {@link #runtime()}'s jitter. */
+  public static final long SEED = 0x7474615L;
+
   private final PriorityQueue<Task> queue = new PriorityQueue<>();
   private final List<Duration> scheduledDelays = new ArrayList<>();
   private long now;
@@ -35,12 +39,14 @@ public final class VirtualTime implements WorkflowClock, WorkflowScheduler {
   public VirtualTime() {}
 
   /**
-   * A runtime on this clock and scheduler, with the default executor and no listeners.
+   * A runtime on this clock and scheduler, with the default executor, no listeners, and a random
+   * source seeded with {@link #SEED}, so that retry jitter gives the same schedule on every run of
+   * a test.
    *
    * @return the runtime
    */
   public WorkflowRuntime runtime() {
-    return WorkflowRuntime.builder().clock(this).scheduler(this).build();
+    return WorkflowRuntime.builder().clock(this).scheduler(this).random(new Random(SEED)).build();
   }
 
   @Override

@@ -1,0 +1,45 @@
+package dev.tta.primitives;
+
+/**
+ * A node of a run's cancellation tree: the run itself, an isolated call (a step under a deadline, a
+ * blocking branch or element), a parallel stage, a for-each, a blocking run nested in a step. Work
+ * carries the scope it runs in in its {@link WorkflowContext}; every primitive asks {@link
+ * #isCancelled(CancelScope)} before it starts more work (a step, a branch, an element, an attempt,
+ * a retry), so a cancel takes effect at once even while the future that would carry it down the
+ * tree is not published yet (its primitive is still starting work on another thread).
+ *
+ * <p>A node is stopped by a cancel, a deadline or a failed sibling; a node that merely finished is
+ * not: work it left running (a detached call, a nested {@code runAsync}) goes on.
+ */
+interface CancelScope {
+
+  /**
+   * Whether this node itself was stopped.
+   *
+   * @return true once stopped; never false again
+   */
+  boolean isStopped();
+
+  /**
+   * The scope this one is nested in.
+   *
+   * @return the parent, or {@code null} at the top
+   */
+  CancelScope parent();
+
+  /**
+   * Whether work in {@code scope} must start nothing more: it or a scope it is nested in was
+   * stopped. Cheap: a field read for work outside any scope, a few volatile reads otherwise.
+   *
+   * @param scope the scope of the work, or {@code null}
+   * @return true if cancelled
+   */
+  static boolean isCancelled(CancelScope scope) {
+    for (CancelScope s = scope; s != null; s = s.parent()) {
+      if (s.isStopped()) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
