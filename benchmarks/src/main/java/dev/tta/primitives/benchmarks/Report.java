@@ -33,6 +33,9 @@ final class Report {
     ROWS.put("cfChain", "`completedFuture(x).thenApply` ×3 `.join()`");
     ROWS.put("tta_plain", "generated workflow, no policy, `run(x)`: the steps called in place");
     ROWS.put("tta_retry", "generated, `@Retry` on each step (first attempt succeeds), `run(x)`");
+    ROWS.put(
+        "tta_retry_listener",
+        "generated, `@Retry` on each step, one no-op listener: through the primitives, `run(x)`");
     ROWS.put("r4j_retry", "Resilience4j `Retry.executeSupplier` per step");
     ROWS.put("failsafe_retry", "Failsafe `RetryPolicy`, `get` per step");
     ROWS.put("spring_retry", "Spring `RetryTemplate.execute` per step");

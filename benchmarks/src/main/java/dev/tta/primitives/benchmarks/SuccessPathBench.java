@@ -4,6 +4,8 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeExecutor;
+import dev.tta.primitives.WorkflowListener;
+import dev.tta.primitives.WorkflowRuntime;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -64,6 +66,7 @@ public class SuccessPathBench {
   public static class Tta {
     Workflows_PlainWorkflow plain;
     Workflows_RetriedWorkflow retried;
+    Workflows_RetriedWorkflow listened;
     Workflows.RetriedTimedAsync asyncSteps;
     Workflows_RetriedTimedAsyncWorkflow retriedTimedAsync;
     Workflows_CachedRunWorkflow cached;
@@ -73,11 +76,16 @@ public class SuccessPathBench {
     public void setUp() {
       plain = new Workflows_PlainWorkflow(new Workflows.Plain());
       retried = new Workflows_RetriedWorkflow(new Workflows.Retried());
+      // A listener that does nothing: every run goes through the primitives, as with metrics.
+      WorkflowRuntime withListener =
+          WorkflowRuntime.builder().listener(new WorkflowListener() {}).build();
+      listened = new Workflows_RetriedWorkflow(new Workflows.Retried(), withListener);
       asyncSteps = new Workflows.RetriedTimedAsync();
       retriedTimedAsync = new Workflows_RetriedTimedAsyncWorkflow(asyncSteps);
       cached = new Workflows_CachedRunWorkflow(new Workflows.CachedRun());
       key = 42L; // a field, not a constant: the same key every operation
       Checks.check(plain.run(1L) == 4L && retried.run(1L) == 4L, "wrong result");
+      Checks.check(listened.run(1L) == 4L, "wrong result");
       Checks.check(cached.run(key) == 45L && cached.run(key) == 45L, "wrong result");
       Checks.check(cached.cacheStats().misses() == 1, "cache not warm");
       Checks.asyncStepsArmAndDisarmTimers();
@@ -94,6 +102,16 @@ public class SuccessPathBench {
   @Benchmark
   public long tta_retry(Tta tta, Input in) {
     return tta.retried.run(in.next());
+  }
+
+  /**
+   * Generated workflow, {@code @Retry} on each step, on a runtime with one listener that does
+   * nothing: the listener rules out the direct run, so every run goes through the primitives and
+   * reports its events (the path of every production user with metrics).
+   */
+  @Benchmark
+  public long tta_retry_listener(Tta tta, Input in) {
+    return tta.listened.run(in.next());
   }
 
   /**
