@@ -119,7 +119,14 @@ final class DefaultTimer {
   }
 
   private synchronized void remove(Task task) {
-    queue.remove(task);
+    if (queue.remove(task) && ending) {
+      notifyAll(); // an ending timer may have nothing left to wait for
+    }
+  }
+
+  /** The timer's thread now, or {@code null} if none runs; for tests. */
+  synchronized Thread thread() {
+    return thread;
   }
 
   /** The timer's thread: a daemon, recognised by {@link #onTimerThread()}. */
