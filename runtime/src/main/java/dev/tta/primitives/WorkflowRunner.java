@@ -59,7 +59,8 @@ public final class WorkflowRunner<I, O> implements WorkflowPrimitive<I, O> {
    * @throws CancellationException if the run was cancelled
    */
   public O run(I input) {
-    return run(input, WorkflowContext.create(name, runtime, IsolatedCall.current()));
+    IsolatedCall<?, ?> enclosing = IsolatedCall.current();
+    return run(input, WorkflowContext.create(name, runtime, enclosing), enclosing);
   }
 
   /**
@@ -77,9 +78,13 @@ public final class WorkflowRunner<I, O> implements WorkflowPrimitive<I, O> {
    * @throws CancellationException if the run was cancelled
    */
   public O run(I input, WorkflowContext context) {
+    return run(input, context, IsolatedCall.current());
+  }
+
+  /** A blocking run in {@code context} on a thread inside {@code enclosing}, if not null. */
+  private O run(I input, WorkflowContext context, IsolatedCall<?, ?> enclosing) {
     WorkflowContext own = context.withWorkflowName(name);
     Waiter waiter = null;
-    IsolatedCall<?, ?> enclosing = IsolatedCall.current();
     if (enclosing != null) {
       waiter = new Waiter(own.scope() != null ? own.scope() : enclosing);
       own = own.withScope(waiter);
