@@ -206,6 +206,7 @@ class CacheHotKeysStressTest {
     return pass;
   }
 
+  // Issue 11, defect 5: cache single flight gave "future did not fail" and unasked-for cancels.
   @Test
   void everyCallerGetsTheValueOrTheCancellationItAskedFor() throws Exception {
     long calls = StressScale.pick(600_000, 5_000_000);

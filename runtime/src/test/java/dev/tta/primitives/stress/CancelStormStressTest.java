@@ -248,6 +248,7 @@ class CancelStormStressTest {
     }
   }
 
+  // Issue 11, defects 10 and 2: step bodies and retries started after cancel() returned.
   @Test
   void noStepStartsAndNoRetryIsAnnouncedAfterCancelReturned() throws Exception {
     int rounds = StressScale.pick(4, 100);

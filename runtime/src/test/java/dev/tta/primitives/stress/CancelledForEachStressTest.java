@@ -80,6 +80,7 @@ class CancelledForEachStressTest {
     }
   }
 
+  // Issue 11, defect 1: a cancelled for-each kept starting elements.
   @Test
   void cancelledForEachStartsAtMostMaxConcurrencyElementsAfterCancelReturned() throws Exception {
     int runs = StressScale.pick(40, 400);
@@ -165,6 +166,7 @@ class CancelledForEachStressTest {
             + first(violations));
   }
 
+  // Issue 11, defect 1: a for-each kept starting elements after its run timed out.
   @Test
   void forEachEndedByATimeoutStartsAtMostMaxConcurrencyElementsAfterTheCallerFailed()
       throws Exception {

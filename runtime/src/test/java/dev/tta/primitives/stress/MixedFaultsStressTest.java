@@ -112,6 +112,7 @@ class MixedFaultsStressTest {
     return Integer.parseInt(context.metadata().get("run"));
   }
 
+  // Issue 11: what held must keep holding (nothing lost or duplicated; threads back to baseline).
   @Test
   void everyRunEndsOnceAsPlannedAndThePoolGoesBackToItsBaseline() throws Exception {
     int runs = StressScale.pick(15_000, 200_000);

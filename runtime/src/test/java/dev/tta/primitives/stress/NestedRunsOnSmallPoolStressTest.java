@@ -73,6 +73,7 @@ class NestedRunsOnSmallPoolStressTest {
         });
   }
 
+  // Issue 11, defect 3: nested runs deadlocked on a bounded pool; deadlines waited for a thread.
   @Test
   void nestedRunsOnATwoThreadPoolEachEndByTheirDeadline() throws Exception {
     // At worst (every run starved until its deadline) 1 s per IN_FLIGHT runs.
