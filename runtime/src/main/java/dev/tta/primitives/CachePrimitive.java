@@ -86,9 +86,9 @@ public final class CachePrimitive<I, O> implements WorkflowPrimitive<I, O>, Stru
           return CompletableFuture.failedFuture(
               new CancellationException("run cancelled: no new call of '" + name() + "'"));
         }
-        Flight<O> mine = new Flight<>(k, cache.asMap());
+        Flight<O> mine = new Flight<>(k, cache.asMap(), context.scope());
         Caller<O> first =
-            mine.addCaller(); // before the entry is shared: it cannot be abandoned yet
+            mine.addCaller(context.scope()); // before the entry is shared: not abandoned yet
         cached = cache.asMap().putIfAbsent(k, mine);
         if (cached == null) {
           misses.increment();
@@ -104,7 +104,7 @@ public final class CachePrimitive<I, O> implements WorkflowPrimitive<I, O>, Stru
         }
       }
       Flight<O> flight = (Flight<O>) cached;
-      CompletableFuture<O> result = flight.joinFlight();
+      CompletableFuture<O> result = flight.joinFlight(context.scope());
       if (result != null) {
         hits.increment();
         Events events = context.runtime().events();
@@ -180,19 +180,21 @@ public final class CachePrimitive<I, O> implements WorkflowPrimitive<I, O>, Stru
     private Set<Caller<O>> callers = new HashSet<>(4);
     private CompletableFuture<? extends O> work; // guarded by this
     private volatile boolean abandoned; // written under this
+    private final CancelScope firstScope; // the scope of the caller that started the execution
     private boolean interruptOnAbandon; // guarded by this
 
-    Flight(Object key, ConcurrentMap<Object, CompletableFuture<O>> entries) {
+    Flight(Object key, ConcurrentMap<Object, CompletableFuture<O>> entries, CancelScope first) {
       this.key = key;
       this.entries = entries;
+      this.firstScope = first;
     }
 
     /** A new caller's future, or null if the outcome is known or the execution is abandoned. */
-    synchronized Caller<O> addCaller() {
+    synchronized Caller<O> addCaller(CancelScope scope) {
       if (callers == null) {
         return null;
       }
-      Caller<O> caller = new Caller<>(this);
+      Caller<O> caller = new Caller<>(this, scope);
       callers.add(caller);
       return caller;
     }
@@ -207,12 +209,12 @@ public final class CachePrimitive<I, O> implements WorkflowPrimitive<I, O>, Stru
      * if the execution was abandoned by all its callers (the caller starts afresh; it never
      * inherits a cancellation it did not ask for).
      */
-    CompletableFuture<O> joinFlight() {
+    CompletableFuture<O> joinFlight(CancelScope scope) {
       if (Futures.succeeded(outcome)) {
         // Shared, as Caffeine's own AsyncCache shares it: cancelling a completed future is a no-op.
         return outcome;
       }
-      Caller<O> caller = addCaller();
+      Caller<O> caller = addCaller(scope);
       if (caller != null) {
         return caller;
       }
@@ -225,14 +227,39 @@ public final class CachePrimitive<I, O> implements WorkflowPrimitive<I, O>, Stru
           : CompletableFuture.failedFuture(Futures.failure(outcome));
     }
 
+    /**
+     * Stopped once abandoned, or once every caller still waiting is in a cancelled run: their
+     * futures may not have reached this flight yet (a caller whose run is still starting it), but
+     * nobody wants its work any more.
+     */
     @Override
     public boolean isStopped() {
-      return abandoned;
+      if (abandoned) {
+        return true;
+      }
+      synchronized (this) {
+        if (callers == null || callers.isEmpty()) {
+          return false;
+        }
+        for (Caller<O> caller : callers) {
+          if (!CancelScope.isCancelled(caller.scope)) {
+            return false;
+          }
+        }
+        return true;
+      }
     }
 
+    /** Shared work belongs to no caller's run: cancelling one caller's run does not stop it. */
     @Override
     public CancelScope parent() {
       return null;
+    }
+
+    /** The first caller's blocking run, if any, may run the flight's queued work while it waits. */
+    @Override
+    public CancelScope helpedBy() {
+      return firstScope;
     }
 
     void start(CompletableFuture<? extends O> started) {
@@ -299,9 +326,11 @@ public final class CachePrimitive<I, O> implements WorkflowPrimitive<I, O>, Stru
   /** One caller's future of a shared execution; cancelling it detaches the caller. */
   private static final class Caller<O> extends StoppableFuture<O> {
     private final Flight<O> flight;
+    final CancelScope scope; // the caller's run
 
-    Caller(Flight<O> flight) {
+    Caller(Flight<O> flight, CancelScope scope) {
       this.flight = flight;
+      this.scope = scope;
     }
 
     @Override

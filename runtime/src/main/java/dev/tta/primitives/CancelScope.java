@@ -28,6 +28,16 @@ interface CancelScope {
   CancelScope parent();
 
   /**
+   * The scope whose blocking run may run this scope's queued work itself ({@link Waiter}): the
+   * parent, unless this scope is a run of its own or shared work.
+   *
+   * @return the scope to look in for a waiter, or {@code null}
+   */
+  default CancelScope helpedBy() {
+    return parent();
+  }
+
+  /**
    * Whether work in {@code scope} must start nothing more: it or a scope it is nested in was
    * stopped. Cheap: a field read for work outside any scope, a few volatile reads otherwise.
    *

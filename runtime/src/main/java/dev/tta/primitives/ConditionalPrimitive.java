@@ -10,7 +10,7 @@ import java.util.function.Predicate;
  * @param <I> input type
  * @param <O> output type
  */
-public final class ConditionalPrimitive<I, O> implements WorkflowPrimitive<I, O> {
+public final class ConditionalPrimitive<I, O> implements WorkflowPrimitive<I, O>, Structure {
 
   private final Predicate<? super I> condition;
   private final WorkflowPrimitive<? super I, ? extends O> whenTrue;
@@ -56,6 +56,12 @@ public final class ConditionalPrimitive<I, O> implements WorkflowPrimitive<I, O>
   @Override
   public String name() {
     return "conditional";
+  }
+
+  /** A choice is a shape, not a step: what it reports names the workflow. */
+  @Override
+  public boolean reportsAsWorkflow() {
+    return true;
   }
 
   @Override

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * never delays a JVM's exit, {@code mvn exec:java}'s included: when interrupted (as exec:java
  * interrupts the threads it started) it drops the tasks that only tidy up ({@link Droppable}) and
  * ends as soon as no other task is pending; it also ends after a minute without tasks. The next
- * task starts a new thread.
+ * task starts a new thread (which ends again once idle: an interrupted timer does not linger).
  */
 final class DefaultTimer {
 
@@ -23,6 +23,7 @@ final class DefaultTimer {
   private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(60);
   // About 73 years: a longer wait ("no deadline") waits this long, and due times never overflow.
   private static final long MAX_DELAY_NANOS = Long.MAX_VALUE >> 2;
+  private static final long ENDING_RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
   /** A task that may be dropped unrun when the timer is asked to end: it only tidies up. */
   interface Droppable {
@@ -59,8 +60,8 @@ final class DefaultTimer {
     synchronized (this) {
       scheduled = new Task(task, due, sequence++);
       queue.add(scheduled);
-      ending = false; // new work: serve it
       if (thread == null) {
+        ending = false; // a new thread, not the one that was asked to end
         thread = new TimerThread(this::loop, threadName + threads.incrementAndGet());
         thread.start();
       } else if (queue.peek() == scheduled) {
@@ -89,7 +90,22 @@ final class DefaultTimer {
           } else {
             idleSince = now;
           }
+          if (ending) {
+            // Asked to end: tasks that became droppable since (a deadline that was live when the
+            // interrupt came) go now; the thread ends as soon as nothing else is pending.
+            dropDroppable();
+            if (queue.isEmpty()) {
+              thread = null;
+              return;
+            }
+            head = queue.peek();
+          }
           long waitNanos = head == null ? IDLE_NANOS - (now - idleSince) : head.due - now;
+          if (ending) {
+            // A pending deadline may become droppable without a word to the timer (its call
+            // settles): look again soon rather than at its due time.
+            waitNanos = Math.min(waitNanos, ENDING_RECHECK_NANOS);
+          }
           try {
             TimeUnit.NANOSECONDS.timedWait(this, waitNanos);
           } catch (InterruptedException e) {

@@ -109,23 +109,29 @@ public final class FallbackPrimitive<I, O> implements WorkflowPrimitive<I, O>, S
   }
 
   private CompletableFuture<O> recover(I input, Throwable failure, WorkflowContext context) {
-    if (DefaultTimer.onTimerThread()) {
-      // A deadline failed the primary on the runtime's timer thread, which must stay free for
-      // other deadlines: the fallback, user code, runs on the executor.
-      WorkflowPrimitive<I, O> later =
-          new WorkflowPrimitive<>() {
-            @Override
-            public CompletableFuture<O> execute(I in, WorkflowContext c) {
-              return recover(in, failure, c);
-            }
-
-            @Override
-            public String name() {
-              return FallbackPrimitive.this.name();
-            }
-          };
-      return IsolatedCall.start(later, input, context, context.runtime().executor(), true, true);
+    if (!DefaultTimer.onTimerThread()) {
+      return recoverHere(input, failure, context);
     }
+    // A deadline failed the primary on the runtime's timer thread, which must stay free for
+    // other deadlines: the fallback, user code, runs on the executor.
+    WorkflowPrimitive<I, O> later =
+        new WorkflowPrimitive<>() {
+          @Override
+          public CompletableFuture<O> execute(I in, WorkflowContext c) {
+            // Here, even if a saturated executor ran this on the timer thread after all.
+            return recoverHere(in, failure, c);
+          }
+
+          @Override
+          public String name() {
+            return FallbackPrimitive.this.name();
+          }
+        };
+    return IsolatedCall.start(later, input, context, context.runtime().executor(), true, true);
+  }
+
+  /** Runs the fallback on this thread. */
+  private CompletableFuture<O> recoverHere(I input, Throwable failure, WorkflowContext context) {
     Throwable cause = Futures.rootCause(failure);
     Events events = context.runtime().events();
     if (events.enabled()) {

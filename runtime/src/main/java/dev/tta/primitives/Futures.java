@@ -4,7 +4,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.RejectedExecutionException;
 
 /** Small future helpers shared by the primitives; none allocates on the success path. */
 final class Futures {
@@ -69,13 +68,13 @@ final class Futures {
   }
 
   /**
-   * Whether {@code failure} is a runtime executor's refusal to run work (a {@link
-   * WorkflowException} whose cause is a {@link RejectedExecutionException}): never retried, since
-   * more attempts would only pile onto a full pool.
+   * Whether {@code failure} is the runtime's executor refusing to run a step's work ({@link
+   * WorkflowException#rejected}), not a step's own failure: never retried, since more attempts
+   * would only pile onto a full pool.
    */
   static boolean isRejection(Throwable failure) {
     Throwable t = unwrap(failure);
-    return t instanceof WorkflowException && t.getCause() instanceof RejectedExecutionException;
+    return t instanceof WorkflowException && ((WorkflowException) t).isRejection();
   }
 
   /** Whether {@code t} is an instance of one of {@code types}. */

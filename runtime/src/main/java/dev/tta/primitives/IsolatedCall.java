@@ -63,14 +63,14 @@ final class IsolatedCall<I, O> extends StoppableFuture<O> implements CancelScope
       executor.execute(call);
     } catch (Throwable t) { // RejectedExecutionException, or a broken executor: never throw
       call.settleExceptionally(
-          new WorkflowException(
+          WorkflowException.rejected(
               context.workflowName(), Structure.reportedName(primitive, context), 1, t));
       return call;
     }
     if (helpable) {
       Waiter waiter = Waiter.of(context.scope());
       if (waiter != null) {
-        waiter.offer(call);
+        waiter.offer(call, executor);
       }
     }
     return call;
@@ -107,25 +107,30 @@ final class IsolatedCall<I, O> extends StoppableFuture<O> implements CancelScope
     }
     IsolatedCall<?, ?> previous = CURRENT.get();
     CURRENT.set(this);
-    CompletableFuture<? extends O> result;
     try {
-      result = Futures.call(primitive, input, context.withScope(this));
+      CompletableFuture<? extends O> result;
+      try {
+        result = Futures.call(primitive, input, context.withScope(this));
+      } finally {
+        synchronized (this) {
+          runner = null;
+        }
+        if (isClaimed()) {
+          Thread.interrupted(); // a late interrupt must not leak into the pool thread's next task
+        }
+      }
+      inner = result;
+      // Still the thread's current call: what completing it runs here at once (the next stage, a
+      // fallback) is part of this run, and a workflow it runs nested inherits its scope.
+      if (isClaimed()) {
+        stopLate(result);
+      } else {
+        settleFrom(result);
+      }
     } finally {
       // set, not remove: the thread's map keeps its entry (holding nothing) instead of making a new
       // one for every call the pool thread runs.
       CURRENT.set(previous);
-      synchronized (this) {
-        runner = null;
-      }
-      if (isClaimed()) {
-        Thread.interrupted(); // a late interrupt must not leak into the pool thread's next task
-      }
-    }
-    inner = result;
-    if (isClaimed()) {
-      stopLate(result);
-    } else {
-      settleFrom(result);
     }
   }
 
@@ -141,6 +146,15 @@ final class IsolatedCall<I, O> extends StoppableFuture<O> implements CancelScope
   @Override
   public CancelScope parent() {
     return context.scope();
+  }
+
+  /**
+   * A run started with {@code runAsync} is its own: a waiter of the run it came from never runs its
+   * work.
+   */
+  @Override
+  public CancelScope helpedBy() {
+    return primitive instanceof WorkflowRunner ? null : context.scope();
   }
 
   /** The step this call runs, as failures name it. */

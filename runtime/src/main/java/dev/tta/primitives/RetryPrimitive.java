@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Delayed;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -272,13 +273,14 @@ public final class RetryPrimitive<I, O> implements WorkflowPrimitive<I, O>, Stru
           failures.add(finalError); // e.g. the scheduler refused the wait
         }
         // A rejection is reported as what the executor threw, not as the step's wrapper of it.
-        Throwable last = Futures.isRejection(finalError) ? finalError.getCause() : finalError;
+        boolean refused = finalError == rejection || Futures.isRejection(finalError);
+        Throwable last = finalError != rejection && refused ? finalError.getCause() : finalError;
+        String step = Structure.reportedName(retry, context);
+        int attempts = failures.size();
         error =
-            new WorkflowException(
-                context.workflowName(),
-                Structure.reportedName(retry, context),
-                failures.size(),
-                last);
+            refused
+                ? WorkflowException.rejected(context.workflowName(), step, attempts, last)
+                : new WorkflowException(context.workflowName(), step, attempts, last);
         for (Throwable earlier : failures.subList(0, failures.size() - 1)) {
           if (earlier != last) {
             error.addSuppressed(earlier);
@@ -288,9 +290,32 @@ public final class RetryPrimitive<I, O> implements WorkflowPrimitive<I, O>, Stru
       settleExceptionally(error);
     }
 
+    /** On the timer thread, a due wait: to the executor, and to this run's waiter if any. */
+    void dispatch(Wait wait) {
+      Executor executor = context.runtime().executor();
+      Waiter.Once once = new Waiter.Once(wait);
+      try {
+        executor.execute(once);
+      } catch (RejectedExecutionException e) {
+        wait.rejected(e);
+        return;
+      } catch (RuntimeException e) { // a broken executor refuses too
+        wait.rejected(new RejectedExecutionException(e));
+        return;
+      }
+      Waiter waiter = Waiter.of(context.scope());
+      if (waiter != null) {
+        waiter.offer(once, executor);
+      }
+    }
+
     /** Cancels the attempt or the wait in flight; no attempt starts after this. */
     @Override
     void stop(boolean interrupt) {
+      synchronized (this) {
+        // A barrier: a retry being announced (shouldRetry holds this lock) is over before the
+        // cancel returns, and any later one sees the claim.
+      }
       CompletableFuture<O> inFlight = current;
       if (inFlight != null) {
         inFlight.cancel(interrupt);
@@ -316,7 +341,14 @@ public final class RetryPrimitive<I, O> implements WorkflowPrimitive<I, O>, Stru
         // VirtualTime.scheduledDelays()) before its first back-off wait.
         return Ran.now(callable);
       }
-      return scheduler.schedule(new Wait(callable, attempts), delay, unit);
+      Wait wait = new Wait(callable, attempts);
+      if (scheduler instanceof DeadlineQueue.OwnTimer) {
+        // The runtime's own timer: when due, the wait goes to the executor and to the blocking run
+        // waiting for it, if any (a nested run on a full bounded pool runs its retry itself).
+        return ((DeadlineQueue.OwnTimer) scheduler)
+            .scheduleOnTimer(() -> attempts.dispatch(wait), delay, unit);
+      }
+      return scheduler.schedule(wait, delay, unit);
     };
   }
 
@@ -325,7 +357,7 @@ public final class RetryPrimitive<I, O> implements WorkflowPrimitive<I, O>, Stru
    * the next attempt. If the runtime's executor refuses it, the attempt fails with that rejection
    * (on the timer thread, without running the step there).
    */
-  private static final class Wait implements WorkflowRuntime.Rejectable {
+  private static final class Wait implements Runnable {
     private final Callable<?> callable;
     private final Attempts<?, ?> attempts;
 
@@ -344,8 +376,8 @@ public final class RetryPrimitive<I, O> implements WorkflowPrimitive<I, O>, Stru
       }
     }
 
-    @Override
-    public void rejected(RejectedExecutionException refused) {
+    /** The executor refused the wait: the attempt fails with the rejection, here and now. */
+    void rejected(RejectedExecutionException refused) {
       attempts.rejection = refused;
       run(); // next() fails at once with the rejection: no step runs on the timer thread
     }

@@ -14,7 +14,7 @@ import java.util.function.Function;
  * @param <K> route key type
  * @param <O> output type
  */
-public final class RouterPrimitive<I, K, O> implements WorkflowPrimitive<I, O> {
+public final class RouterPrimitive<I, K, O> implements WorkflowPrimitive<I, O>, Structure {
 
   private final Function<? super I, ? extends K> selector;
   private final Map<K, WorkflowPrimitive<? super I, ? extends O>> routes;
@@ -89,6 +89,12 @@ public final class RouterPrimitive<I, K, O> implements WorkflowPrimitive<I, O> {
   @Override
   public String name() {
     return "router";
+  }
+
+  /** A choice is a shape, not a step: what it reports names the workflow. */
+  @Override
+  public boolean reportsAsWorkflow() {
+    return true;
   }
 
   @Override

@@ -114,12 +114,7 @@ public final class StepPrimitive<I, O> implements WorkflowPrimitive<I, O> {
         }
         // The body's own report (e.g. a retry's, under the body's name): the same failure under
         // this step's name, with its attempts and earlier failures.
-        WorkflowException renamed =
-            new WorkflowException(context.workflowName(), name, e.attempts(), e.getCause());
-        for (Throwable earlier : e.getSuppressed()) {
-          renamed.addSuppressed(earlier);
-        }
-        return renamed;
+        return e.renamed(name);
       }
     }
     return new WorkflowException(context.workflowName(), name, 1, failure);

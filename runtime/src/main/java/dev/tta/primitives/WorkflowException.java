@@ -12,25 +12,57 @@ public class WorkflowException extends RuntimeException {
   private final String workflow;
   private final String step;
   private final int attempts;
+  // The runtime's executor refused the step's work (not the step's own rejection): never retried.
+  private final transient boolean rejection;
 
   /**
    * Creates the exception.
    *
    * @param workflow the workflow's name
-   * @param step the failed step's name
+   * @param step the failed step's name, or the workflow's for a failure of the whole run
    * @param attempts the attempts the step made, at least 1
    * @param cause the step's own failure
    */
   public WorkflowException(String workflow, String step, int attempts, Throwable cause) {
+    this(workflow, step, attempts, cause, false);
+  }
+
+  private WorkflowException(
+      String workflow, String step, int attempts, Throwable cause, boolean rejection) {
     super(message(workflow, step, attempts, cause), cause);
     this.workflow = workflow;
     this.step = step;
     this.attempts = attempts;
+    this.rejection = rejection;
+  }
+
+  /** The runtime's executor refused to run the step's work; {@code cause} is what it threw. */
+  static WorkflowException rejected(String workflow, String step, int attempts, Throwable cause) {
+    return new WorkflowException(workflow, step, attempts, cause, true);
+  }
+
+  /** The same failure under another step's name (a step renaming its body's report). */
+  WorkflowException renamed(String newStep) {
+    WorkflowException copy =
+        new WorkflowException(workflow, newStep, attempts, getCause(), rejection);
+    for (Throwable earlier : getSuppressed()) {
+      copy.addSuppressed(earlier);
+    }
+    return copy;
+  }
+
+  /** Whether the runtime's executor refused the work (see {@link #rejected}). */
+  boolean isRejection() {
+    return rejection;
   }
 
   private static String message(String workflow, String step, int attempts, Throwable cause) {
     StringBuilder sb = new StringBuilder();
-    sb.append("workflow '").append(workflow).append("', step '").append(step).append("' failed");
+    sb.append("workflow '").append(workflow).append("'");
+    if (!step.equals(workflow)) {
+      sb.append(", step '").append(step).append("'");
+    }
+    sb.append(" failed");
     if (attempts > 1) {
       sb.append(" after ").append(attempts).append(" attempts");
     }

@@ -182,17 +182,20 @@ public final class WorkflowRunner<I, O> implements WorkflowPrimitive<I, O> {
 
   /**
    * Starts the workflow on the runtime's executor with a new context. Never blocks the caller;
-   * cancelling the future cancels the run.
+   * cancelling the future cancels the run. The run is a run of its own even when started from a
+   * step of another workflow: pass that step's context ({@link #runAsync(Object, WorkflowContext)})
+   * to make it part of that run, cancelled with it.
    *
    * @param input the input
    * @return the pending output; fails with a {@link WorkflowException}
    */
   public CompletableFuture<O> runAsync(I input) {
-    return runAsync(input, WorkflowContext.create(name, runtime, IsolatedCall.current()));
+    return runAsync(input, WorkflowContext.create(name, runtime));
   }
 
   /**
-   * Starts the workflow in {@code context} on that context's executor.
+   * Starts the workflow in {@code context} on that context's executor. A step's context makes the
+   * run part of the step's run: cancelling that run cancels this one.
    *
    * @param input the input
    * @param context the context

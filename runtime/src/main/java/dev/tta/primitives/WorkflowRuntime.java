@@ -300,12 +300,9 @@ public final class WorkflowRuntime implements AutoCloseable {
               try {
                 executor.execute(task);
               } catch (RejectedExecutionException e) {
-                if (task instanceof Rejectable) {
-                  ((Rejectable) task).rejected(e);
-                } else {
-                  // A due task must never vanish (a lost wait hangs its caller): run it here.
-                  task.run();
-                }
+                // A due task must never vanish (a lost wait hangs its caller): run it here. (Retry
+                // waits do not come this way: they fail with the rejection instead.)
+                task.run();
               }
             };
         return TIMER.schedule(handOff, delay, unit);
@@ -325,18 +322,5 @@ public final class WorkflowRuntime implements AutoCloseable {
         return thread;
       };
     }
-  }
-
-  /**
-   * A scheduled task that can be told its executor rejected it, instead of being run on the timer
-   * thread.
-   */
-  interface Rejectable extends Runnable {
-    /**
-     * The executor refused the task; called on the timer thread in place of {@link #run()}.
-     *
-     * @param rejection what the executor threw
-     */
-    void rejected(RejectedExecutionException rejection);
   }
 }
