@@ -17,9 +17,13 @@ import java.util.function.BiConsumer;
  * one timer on the runtime's scheduler, armed for the earliest of them; a call that finishes first
  * merely gives up its place. Once no call is waiting the timer is cancelled, except on the default
  * scheduler, where it is left to fire once and find nothing (cheaper than arming a new one for the
- * next call). The deadline holds even when the timer fires late (a busy executor, a stalled timer):
- * a call that finishes at or after its deadline on the runtime's clock fails with the {@link
- * TimeoutException} too; its late value or failure is dropped.
+ * next call). On the default scheduler the deadline fires on the runtime's timer thread, never
+ * waiting for a free executor thread: that thread stops the late call and fails the returned
+ * future, so dependents attached to it without an {@code *Async} method run there too (as with
+ * {@link CompletableFuture#orTimeout}) and should be short; a fallback runs on the executor. The
+ * deadline holds even when a scheduler of your own fires it late: a call that finishes at or after
+ * its deadline on the runtime's clock fails with the {@link TimeoutException} too; its late value
+ * or failure is dropped.
  *
  * @param <I> input type
  * @param <O> output type

@@ -25,14 +25,12 @@ public final class WorkflowRunner<I, O> implements WorkflowPrimitive<I, O> {
   private final String name;
   private final WorkflowPrimitive<? super I, ? extends O> root;
   private final WorkflowRuntime runtime;
-  private final boolean quiet; // no listeners on the runtime of runs without a context
 
   private WorkflowRunner(
       String name, WorkflowPrimitive<? super I, ? extends O> root, WorkflowRuntime runtime) {
     this.name = Objects.requireNonNull(name, "name");
     this.root = Objects.requireNonNull(root, "root");
     this.runtime = Objects.requireNonNull(runtime, "runtime");
-    this.quiet = !runtime.events().enabled();
   }
 
   /**
@@ -122,7 +120,7 @@ public final class WorkflowRunner<I, O> implements WorkflowPrimitive<I, O> {
    * @return true if the steps may be called directly
    */
   public boolean canRunDirectly() {
-    return quiet && IsolatedCall.current() == null && !runtime.isClosed();
+    return runtime.allowsDirectRuns() && IsolatedCall.current() == null;
   }
 
   /**
@@ -136,10 +134,9 @@ public final class WorkflowRunner<I, O> implements WorkflowPrimitive<I, O> {
    */
   public boolean canRunDirectly(WorkflowContext context) {
     return context != null
-        && !context.runtime().events().enabled()
+        && context.runtime().allowsDirectRuns()
         && context.scope() == null
-        && IsolatedCall.current() == null
-        && !context.runtime().isClosed();
+        && IsolatedCall.current() == null;
   }
 
   /**
