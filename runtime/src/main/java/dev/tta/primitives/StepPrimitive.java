@@ -41,12 +41,6 @@ public final class StepPrimitive<I, O> implements WorkflowPrimitive<I, O> {
 
   @Override
   public CompletableFuture<O> execute(I input, WorkflowContext context) {
-    if (CancelScope.isCancelled(context.scope())) {
-      // The last check before the body: a cancel that came while the step was being reached
-      // (e.g. on a thread that was preempted on its way here) starts nothing.
-      return CompletableFuture.failedFuture(
-          new CancellationException("run cancelled before step '" + name + "'"));
-    }
     Events events = context.runtime().events();
     if (!events.enabled()) {
       CompletableFuture<O> result = Futures.call(body, input, context);
