@@ -230,13 +230,15 @@ public final class CachePrimitive<I, O> implements WorkflowPrimitive<I, O>, Stru
     /**
      * Stopped once abandoned, or once every caller still waiting is in a cancelled run: their
      * futures may not have reached this flight yet (a caller whose run is still starting it), but
-     * nobody wants its work any more.
+     * nobody wants its work any more. Seeing that abandons the flight there and then, so that a
+     * caller arriving later starts afresh instead of joining work that is stopping.
      */
     @Override
     public boolean isStopped() {
       if (abandoned) {
         return true;
       }
+      Set<Caller<O>> left;
       synchronized (this) {
         if (callers == null || callers.isEmpty()) {
           return false;
@@ -246,8 +248,17 @@ public final class CachePrimitive<I, O> implements WorkflowPrimitive<I, O>, Stru
             return false;
           }
         }
-        return true;
+        left = callers;
+        callers = null;
+        abandoned = true;
       }
+      entries.remove(key, this);
+      CancellationException stopped =
+          new CancellationException("run cancelled: nobody waits for this cached call");
+      for (Caller<O> caller : left) {
+        caller.settleExceptionally(stopped); // each one's run is cancelled, and it is theirs
+      }
+      return true;
     }
 
     /** Shared work belongs to no caller's run: cancelling one caller's run does not stop it. */

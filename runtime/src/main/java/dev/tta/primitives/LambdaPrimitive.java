@@ -1,13 +1,15 @@
 package dev.tta.primitives;
 
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
  * A primitive made from a function: synchronous ({@link #of(String, StepFunction)}), which runs on
  * the calling thread, or asynchronous ({@link #ofAsync(String, AsyncStepFunction)}), which returns
- * at once with a pending stage.
+ * at once with a pending stage. The function is not called in a run that was cancelled (its
+ * future fails with a {@link CancellationException}), however late the cancel came.
  *
  * @param <I> input type
  * @param <O> output type
@@ -72,6 +74,13 @@ public final class LambdaPrimitive<I, O> implements WorkflowPrimitive<I, O> {
 
   @Override
   public CompletableFuture<O> execute(I input, WorkflowContext context) {
+    // The last look at the run's scope before the user's code: a cancel that came while this
+    // thread made its way here (through the run, the sequence, the step) starts no body.
+    CancelScope scope = context.scope();
+    if (scope != null && CancelScope.isCancelled(scope)) {
+      return CompletableFuture.failedFuture(
+          new CancellationException("run cancelled before '" + name + "'"));
+    }
     if (sync != null) {
       try {
         return CompletableFuture.completedFuture(sync.apply(input, context));
