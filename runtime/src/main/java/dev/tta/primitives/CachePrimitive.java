@@ -179,7 +179,7 @@ public final class CachePrimitive<I, O> implements WorkflowPrimitive<I, O>, Stru
     // Guarded by this: the callers waiting; null once the outcome is known or nobody waits.
     private Set<Caller<O>> callers = new HashSet<>(4);
     private CompletableFuture<? extends O> work; // guarded by this
-    private volatile boolean abandoned; // written under this
+    private volatile boolean abandoned; // written under this; then no caller joins
     private final CancelScope firstScope; // the scope of the caller that started the execution
     private boolean interruptOnAbandon; // guarded by this
 
@@ -191,7 +191,7 @@ public final class CachePrimitive<I, O> implements WorkflowPrimitive<I, O>, Stru
 
     /** A new caller's future, or null if the outcome is known or the execution is abandoned. */
     synchronized Caller<O> addCaller(CancelScope scope) {
-      if (callers == null) {
+      if (callers == null || abandoned) {
         return null;
       }
       Caller<O> caller = new Caller<>(this, scope);
@@ -238,7 +238,6 @@ public final class CachePrimitive<I, O> implements WorkflowPrimitive<I, O>, Stru
       if (abandoned) {
         return true;
       }
-      Set<Caller<O>> left;
       synchronized (this) {
         if (callers == null || callers.isEmpty()) {
           return false;
@@ -248,17 +247,11 @@ public final class CachePrimitive<I, O> implements WorkflowPrimitive<I, O>, Stru
             return false;
           }
         }
-        left = callers;
-        callers = null;
+        // No side effects beyond the flag: this is asked from inside other primitives' locks. The
+        // waiting callers hear the work's end (a cancellation) from finished().
         abandoned = true;
+        return true;
       }
-      entries.remove(key, this);
-      CancellationException stopped =
-          new CancellationException("run cancelled: nobody waits for this cached call");
-      for (Caller<O> caller : left) {
-        caller.settleExceptionally(stopped); // each one's run is cancelled, and it is theirs
-      }
-      return true;
     }
 
     /** Shared work belongs to no caller's run: cancelling one caller's run does not stop it. */

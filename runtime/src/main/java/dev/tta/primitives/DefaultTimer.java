@@ -4,10 +4,12 @@ import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.Delayed;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -153,12 +155,22 @@ final class DefaultTimer {
     }
   }
 
-  /** A pending task; cancelling it removes it from the queue. */
-  private final class Task extends CompletableFuture<Object>
-      implements ScheduledFuture<Object>, Comparable<Delayed> {
+  /**
+   * A pending task; cancelling it removes it from the queue. Not a {@code CompletableFuture}: its
+   * cancel would build a {@code CancellationException} (a stack trace) for every disarmed timer.
+   */
+  private final class Task implements ScheduledFuture<Object>, Comparable<Delayed> {
+    private static final int PENDING = 0;
+    private static final int RUNNING = 1;
+    private static final int DONE = 2;
+    private static final int FAILED = 3;
+    private static final int CANCELLED = 4;
+
     final Runnable body;
     final long due;
     private final long order;
+    private int state; // guarded by this task
+    private Throwable failure; // guarded by this task
 
     Task(Runnable body, long due, long order) {
       this.body = body;
@@ -167,25 +179,79 @@ final class DefaultTimer {
     }
 
     void fire() {
-      if (isDone()) {
-        return; // cancelled
+      synchronized (this) {
+        if (state != PENDING) {
+          return; // cancelled
+        }
+        state = RUNNING;
       }
+      Throwable failed = null;
       try {
         body.run();
-        complete(null);
       } catch (Throwable t) { // one failing task must not end the timer for every other
-        completeExceptionally(t);
+        failed = t;
         LOG.log(Level.WARNING, "a scheduled task failed on the workflow timer", t);
+      }
+      synchronized (this) {
+        state = failed == null ? DONE : FAILED;
+        failure = failed;
+        notifyAll();
       }
     }
 
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
-      boolean cancelled = super.cancel(false);
-      if (cancelled) {
-        remove(this);
+      synchronized (this) {
+        if (state != PENDING) {
+          return false; // ran, runs now, or cancelled before
+        }
+        state = CANCELLED;
+        notifyAll();
       }
-      return cancelled;
+      remove(this);
+      return true;
+    }
+
+    @Override
+    public synchronized boolean isCancelled() {
+      return state == CANCELLED;
+    }
+
+    @Override
+    public synchronized boolean isDone() {
+      return state >= DONE;
+    }
+
+    @Override
+    public synchronized Object get() throws InterruptedException, ExecutionException {
+      while (state < DONE) {
+        wait();
+      }
+      return outcome();
+    }
+
+    @Override
+    public synchronized Object get(long timeout, TimeUnit unit)
+        throws InterruptedException, ExecutionException, TimeoutException {
+      long end = System.nanoTime() + unit.toNanos(timeout);
+      while (state < DONE) {
+        long left = end - System.nanoTime();
+        if (left <= 0) {
+          throw new TimeoutException();
+        }
+        TimeUnit.NANOSECONDS.timedWait(this, left);
+      }
+      return outcome();
+    }
+
+    private Object outcome() throws ExecutionException {
+      if (state == CANCELLED) {
+        throw new CancellationException();
+      }
+      if (state == FAILED) {
+        throw new ExecutionException(failure);
+      }
+      return null;
     }
 
     @Override

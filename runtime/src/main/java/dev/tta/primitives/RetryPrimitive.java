@@ -249,11 +249,20 @@ public final class RetryPrimitive<I, O> implements WorkflowPrimitive<I, O>, Stru
       }
       nextDelayNanos = delay;
       Events events = context.runtime().events();
-      if (events.enabled()) {
-        events.onRetry(
-            context, Structure.reportedName(retry, context), attempt + 1, failure, ofNanos(delay));
+      if (!events.enabled()) {
+        return true;
       }
-      return true;
+      // Checked again, as part of the announcement: the delay's draw may have waited for the
+      // random source, and a cancel() that returned meanwhile must never see an onRetry.
+      return CancelScope.announceUnlessCancelled(
+          context.scope(),
+          () ->
+              events.onRetry(
+                  context,
+                  Structure.reportedName(retry, context),
+                  attempt + 1,
+                  failure,
+                  ofNanos(delay)));
     }
 
     /** The replayed first failure was already judged; Failsafe asks about it once more. */

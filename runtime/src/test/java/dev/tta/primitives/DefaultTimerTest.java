@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -96,6 +99,34 @@ class DefaultTimerTest {
     timer.schedule(ran::countDown, 0, TimeUnit.MILLISECONDS);
 
     assertTrue(ran.await(PATIENCE, SECONDS));
+  }
+
+  @Test
+  void aTasksFutureReportsItsOutcome() throws Exception {
+    DefaultTimer timer = new DefaultTimer("test-timer-");
+    ScheduledFuture<?> fired = timer.schedule(() -> {}, 0, TimeUnit.MILLISECONDS);
+    ScheduledFuture<?> failed =
+        timer.schedule(
+            () -> {
+              throw new IllegalStateException("broken task");
+            },
+            0,
+            TimeUnit.MILLISECONDS);
+    ScheduledFuture<?> cancelled = timer.schedule(() -> {}, 1, TimeUnit.HOURS);
+
+    assertNull(fired.get(PATIENCE, SECONDS));
+    assertTrue(fired.isDone());
+    assertFalse(fired.cancel(false), "a task that ran cannot be cancelled");
+    ExecutionException failure =
+        assertThrows(ExecutionException.class, () -> failed.get(PATIENCE, SECONDS));
+    assertEquals("broken task", failure.getCause().getMessage());
+    assertFalse(cancelled.isDone());
+    assertThrows(TimeoutException.class, () -> cancelled.get(10, TimeUnit.MILLISECONDS));
+    assertTrue(cancelled.cancel(false));
+    assertFalse(cancelled.cancel(false), "cancelled twice");
+    assertTrue(cancelled.isCancelled());
+    assertTrue(cancelled.isDone());
+    assertThrows(CancellationException.class, cancelled::get);
   }
 
   @Test

