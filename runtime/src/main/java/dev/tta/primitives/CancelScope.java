@@ -54,9 +54,9 @@ interface CancelScope {
   }
 
   /**
-   * Runs {@code announcement} unless work in {@code scope} is cancelled, holding each isolated
-   * call of the chain meanwhile: a cancel of one of them either is seen here or returns only once
-   * the announcement is over (its {@code stop} takes the same lock). For what must never follow a
+   * Runs {@code announcement} unless work in {@code scope} is cancelled, holding each isolated call
+   * of the chain meanwhile: a cancel of one of them either is seen here or returns only once the
+   * announcement is over (its {@code stop} takes the same lock). For what must never follow a
    * {@code cancel()} that has returned, such as an {@code onRetry} event. Locks go child before
    * parent, as every chain is walked, so two announcements never deadlock.
    *

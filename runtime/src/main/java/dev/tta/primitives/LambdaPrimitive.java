@@ -8,8 +8,8 @@ import java.util.concurrent.CompletionStage;
 /**
  * A primitive made from a function: synchronous ({@link #of(String, StepFunction)}), which runs on
  * the calling thread, or asynchronous ({@link #ofAsync(String, AsyncStepFunction)}), which returns
- * at once with a pending stage. The function is not called in a run that was cancelled (its
- * future fails with a {@link CancellationException}), however late the cancel came.
+ * at once with a pending stage. The function is not called in a run that was cancelled (its future
+ * fails with a {@link CancellationException}), however late the cancel came.
  *
  * @param <I> input type
  * @param <O> output type

@@ -74,7 +74,8 @@ class CacheJoinAfterStopTest {
     WorkflowRunner<String, String> workflow = WorkflowRunner.of("wf", cached, runtime);
 
     CompletableFuture<String> starter =
-        workflow.runAsync("k", WorkflowContext.create("wf", runtime).withMetadata("who", "starter"));
+        workflow.runAsync(
+            "k", WorkflowContext.create("wf", runtime).withMetadata("who", "starter"));
     await(firstStarted, "the shared execution runs");
     assertTrue(starter.cancel(true));
     starterCancelled.countDown();

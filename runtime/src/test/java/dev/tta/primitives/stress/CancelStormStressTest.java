@@ -317,7 +317,11 @@ class CancelStormStressTest {
               Throwable failure,
               Duration delay) {
             long now = System.nanoTime();
-            round.get().retries.get(runOf(context)).add(new Event(step + " #" + nextAttempt, now, now));
+            round
+                .get()
+                .retries
+                .get(runOf(context))
+                .add(new Event(step + " #" + nextAttempt, now, now));
           }
         };
     try (StressPools pools = new StressPools("b", 2_000)) {
