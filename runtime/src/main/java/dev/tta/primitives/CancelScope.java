@@ -52,34 +52,4 @@ interface CancelScope {
     }
     return false;
   }
-
-  /**
-   * Runs {@code announcement} unless work in {@code scope} is cancelled, holding each isolated call
-   * of the chain meanwhile: a cancel of one of them either is seen here or returns only once the
-   * announcement is over (its {@code stop} takes the same lock). For what must never follow a
-   * {@code cancel()} that has returned, such as an {@code onRetry} event. Locks go child before
-   * parent, as every chain is walked, so two announcements never deadlock.
-   *
-   * @param scope the scope of the work, or {@code null}
-   * @param announcement what to run; quick, e.g. telling the listeners
-   * @return false if cancelled, and the announcement was not made
-   */
-  static boolean announceUnlessCancelled(CancelScope scope, Runnable announcement) {
-    return announceFrom(scope, scope, announcement);
-  }
-
-  private static boolean announceFrom(CancelScope from, CancelScope scope, Runnable announcement) {
-    for (CancelScope s = from; s != null; s = s.parent()) {
-      if (s instanceof IsolatedCall) {
-        synchronized (s) {
-          return announceFrom(s.parent(), scope, announcement);
-        }
-      }
-    }
-    if (isCancelled(scope)) {
-      return false;
-    }
-    announcement.run();
-    return true;
-  }
 }

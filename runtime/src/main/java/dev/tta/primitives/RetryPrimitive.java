@@ -125,6 +125,9 @@ public final class RetryPrimitive<I, O> implements WorkflowPrimitive<I, O>, Stru
 
   /** The state of one retried call after its first attempt failed or went asynchronous. */
   private static final class Attempts<I, O> extends StoppableFuture<O> {
+    /** How deep this thread is in {@code onRetry} calls. */
+    private static final ThreadLocal<int[]> ANNOUNCING = ThreadLocal.withInitial(() -> new int[1]);
+
     private final RetryPrimitive<I, O> retry;
     private final I input;
     private final WorkflowContext context;
@@ -159,7 +162,10 @@ public final class RetryPrimitive<I, O> implements WorkflowPrimitive<I, O>, Stru
       dev.failsafe.RetryPolicy<O> failsafePolicy =
           dev.failsafe.RetryPolicy.<O>builder()
               .withMaxAttempts(retry.policy.maxAttempts())
-              .handleIf((result, error) -> error != null && (takeReplay() || shouldRetry(error)))
+              // A claimed (cancelled) run is not judged: no lock, so a canceller never waits here.
+              .handleIf(
+                  (result, error) ->
+                      error != null && !isClaimed() && (takeReplay() || shouldRetry(error)))
               .withDelayFn(ctx -> Duration.ofNanos(nextDelayNanos()))
               .build();
       CompletableFuture<O> run =
@@ -252,17 +258,21 @@ public final class RetryPrimitive<I, O> implements WorkflowPrimitive<I, O>, Stru
       if (!events.enabled()) {
         return true;
       }
-      // Checked again, as part of the announcement: the delay's draw may have waited for the
-      // random source, and a cancel() that returned meanwhile must never see an onRetry.
-      return CancelScope.announceUnlessCancelled(
-          context.scope(),
-          () ->
-              events.onRetry(
-                  context,
-                  Structure.reportedName(retry, context),
-                  attempt + 1,
-                  failure,
-                  ofNanos(delay)));
+      // Looked at again after the delay's draw, which may have waited for the random source: a
+      // retry is announced after a cancel() returned only if it was on its way when the cancel
+      // came (a few instructions from the listener's first line).
+      if (isClaimed() || CancelScope.isCancelled(context.scope())) {
+        return false;
+      }
+      int[] depth = ANNOUNCING.get();
+      depth[0]++;
+      try {
+        events.onRetry(
+            context, Structure.reportedName(retry, context), attempt + 1, failure, ofNanos(delay));
+      } finally {
+        depth[0]--;
+      }
+      return true;
     }
 
     /** The replayed first failure was already judged; Failsafe asks about it once more. */
@@ -321,9 +331,13 @@ public final class RetryPrimitive<I, O> implements WorkflowPrimitive<I, O>, Stru
     /** Cancels the attempt or the wait in flight; no attempt starts after this. */
     @Override
     void stop(boolean interrupt) {
-      synchronized (this) {
-        // A barrier: a retry being announced (shouldRetry holds this lock) is over before the
-        // cancel returns, and any later one sees the claim.
+      if (ANNOUNCING.get()[0] == 0) {
+        synchronized (this) {
+          // A barrier: a retry being announced (shouldRetry holds this lock) is over before the
+          // cancel returns, and any later one sees the claim. Not for a cancel made by a listener
+          // while it is told of a retry: two branches whose listeners cancel their run at once
+          // would each wait here for the other.
+        }
       }
       CompletableFuture<O> inFlight = current;
       if (inFlight != null) {

@@ -21,10 +21,11 @@
  *       interrupted unless the timeout says {@code interrupt = false}). After {@code cancel()}
  *       returns, no step body starts that had not already been entered, no retry is scheduled (no
  *       {@code onRetry} event) and pending waits stop. The last look at the scope is taken just
- *       before the step's method is called ({@link dev.tta.primitives.LambdaPrimitive}): "already
- *       entered" means that a thread was past it, at most a few instructions away from the method's
- *       first line. Cached work shared by several runs stops once every run waiting for it is
- *       cancelled; a run that asks for it afterwards starts it afresh.
+ *       before the step's method is called ({@link dev.tta.primitives.LambdaPrimitive}) and just
+ *       before listeners hear of a retry: "already entered" means that a thread was past it, a few
+ *       instructions from the method's (or the listener's) first line. A listener may cancel the
+ *       run it is told about. Cached work shared by several runs stops once every run waiting for
+ *       it is cancelled; a run that asks for it afterwards starts it afresh.
  *   <li><b>Deadlines never need a free executor thread.</b> On the default scheduler a deadline
  *       fires on the runtime's timer thread, which stops the late call and completes the caller's
  *       future with the {@link java.util.concurrent.TimeoutException} there: a saturated or bounded
