@@ -52,4 +52,36 @@ interface CancelScope {
     }
     return false;
   }
+
+  /**
+   * Runs {@code announcement} unless work in {@code scope} is cancelled, such that a cancel of any
+   * isolated call of the chain either is seen here or returns only once the announcement is over:
+   * for what must never follow a {@code cancel()} that has returned, such as an {@code onRetry}
+   * event. No lock is held while the announcement runs, and a cancel made from inside one (a
+   * listener cancelling its run) never waits for another, so two at once cannot deadlock.
+   *
+   * @param scope the scope of the work, or {@code null}
+   * @param announcement what to run; quick, e.g. telling the listeners
+   * @return false if cancelled, and the announcement was not made
+   */
+  static boolean announceUnlessCancelled(CancelScope scope, Runnable announcement) {
+    for (CancelScope s = scope; s != null; s = s.parent()) {
+      if (s instanceof IsolatedCall) {
+        ((IsolatedCall<?, ?>) s).announcementBegins();
+      }
+    }
+    try {
+      if (isCancelled(scope)) {
+        return false;
+      }
+      IsolatedCall.announcing(announcement);
+      return true;
+    } finally {
+      for (CancelScope s = scope; s != null; s = s.parent()) {
+        if (s instanceof IsolatedCall) {
+          ((IsolatedCall<?, ?>) s).announcementEnds();
+        }
+      }
+    }
+  }
 }

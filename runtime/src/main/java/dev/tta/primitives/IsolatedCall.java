@@ -22,6 +22,9 @@ final class IsolatedCall<I, O> extends StoppableFuture<O> implements CancelScope
   /** The isolated call whose {@code execute} runs on this thread, if any. */
   private static final ThreadLocal<IsolatedCall<?, ?>> CURRENT = new ThreadLocal<>();
 
+  /** How deep this thread is in announcements ({@link CancelScope#announceUnlessCancelled}). */
+  private static final ThreadLocal<int[]> ANNOUNCING = ThreadLocal.withInitial(() -> new int[1]);
+
   private final WorkflowPrimitive<? super I, ? extends O> primitive;
   private final I input;
   private final WorkflowContext context;
@@ -30,6 +33,7 @@ final class IsolatedCall<I, O> extends StoppableFuture<O> implements CancelScope
   // Guarded by this: whether run() began, and the thread inside execute(), if any.
   private boolean started;
   private Thread runner;
+  private int announcements; // in progress in this call's scope; a cancel waits for them
   private volatile CompletableFuture<? extends O> inner;
 
   private IsolatedCall(
@@ -181,8 +185,36 @@ final class IsolatedCall<I, O> extends StoppableFuture<O> implements CancelScope
     }
   }
 
+  /** Runs {@code announcement} as an announcement of this thread's. */
+  static void announcing(Runnable announcement) {
+    int[] depth = ANNOUNCING.get();
+    depth[0]++;
+    try {
+      announcement.run();
+    } finally {
+      depth[0]--;
+    }
+  }
+
+  /** Whether this thread is inside an announcement: then it never waits for another's. */
+  static boolean isAnnouncing() {
+    return ANNOUNCING.get()[0] > 0;
+  }
+
+  synchronized void announcementBegins() {
+    announcements++;
+  }
+
+  synchronized void announcementEnds() {
+    if (--announcements == 0) {
+      notifyAll();
+    }
+  }
+
   /**
    * Interrupts {@code execute} if it runs (and interrupting is allowed), cancels what it started.
+   * Returns only once the announcements in progress in this call's scope are over (they began
+   * before the cancel and did not see it), unless it is called from inside one.
    */
   @Override
   void stop(boolean interrupt) {
@@ -190,6 +222,19 @@ final class IsolatedCall<I, O> extends StoppableFuture<O> implements CancelScope
     synchronized (this) {
       if (runner != null && interruptNow) {
         runner.interrupt();
+      }
+      if (announcements > 0 && !isAnnouncing()) {
+        boolean interrupted = false;
+        while (announcements > 0) {
+          try {
+            wait();
+          } catch (InterruptedException e) {
+            interrupted = true; // finish the barrier: an announcement is short
+          }
+        }
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
       }
     }
     CompletableFuture<? extends O> work = inner;

@@ -125,8 +125,6 @@ public final class RetryPrimitive<I, O> implements WorkflowPrimitive<I, O>, Stru
 
   /** The state of one retried call after its first attempt failed or went asynchronous. */
   private static final class Attempts<I, O> extends StoppableFuture<O> {
-    /** How deep this thread is in {@code onRetry} calls. */
-    private static final ThreadLocal<int[]> ANNOUNCING = ThreadLocal.withInitial(() -> new int[1]);
 
     private final RetryPrimitive<I, O> retry;
     private final I input;
@@ -258,21 +256,18 @@ public final class RetryPrimitive<I, O> implements WorkflowPrimitive<I, O>, Stru
       if (!events.enabled()) {
         return true;
       }
-      // Looked at again after the delay's draw, which may have waited for the random source: a
-      // retry is announced after a cancel() returned only if it was on its way when the cancel
-      // came (a few instructions from the listener's first line).
-      if (isClaimed() || CancelScope.isCancelled(context.scope())) {
-        return false;
-      }
-      int[] depth = ANNOUNCING.get();
-      depth[0]++;
-      try {
-        events.onRetry(
-            context, Structure.reportedName(retry, context), attempt + 1, failure, ofNanos(delay));
-      } finally {
-        depth[0]--;
-      }
-      return true;
+      // Looked at again after the delay's draw (which may have waited for the random source), as
+      // part of the announcement: a cancel() that returned never sees an onRetry after it, even
+      // one of a blocking run whose future the cancel could not reach yet.
+      return CancelScope.announceUnlessCancelled(
+          context.scope(),
+          () ->
+              events.onRetry(
+                  context,
+                  Structure.reportedName(retry, context),
+                  attempt + 1,
+                  failure,
+                  ofNanos(delay)));
     }
 
     /** The replayed first failure was already judged; Failsafe asks about it once more. */
@@ -331,7 +326,7 @@ public final class RetryPrimitive<I, O> implements WorkflowPrimitive<I, O>, Stru
     /** Cancels the attempt or the wait in flight; no attempt starts after this. */
     @Override
     void stop(boolean interrupt) {
-      if (ANNOUNCING.get()[0] == 0) {
+      if (!IsolatedCall.isAnnouncing()) {
         synchronized (this) {
           // A barrier: a retry being announced (shouldRetry holds this lock) is over before the
           // cancel returns, and any later one sees the claim. Not for a cancel made by a listener
