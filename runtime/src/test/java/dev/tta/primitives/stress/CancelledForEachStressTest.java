@@ -117,7 +117,13 @@ class CancelledForEachStressTest {
         }
         boolean cancelled = run.cancel(r % 2 == 0);
         int atCancel = probe.starts.get(); // read after cancel() returned
-        assertTrue(cancelled && run.isCancelled(), "run " + r + ": cancel() did not cancel it");
+        if (!cancelled || !run.isCancelled()) {
+          fail(
+              "run "
+                  + r
+                  + ": cancel() did not cancel it; it ended "
+                  + run.handle((v, e) -> e == null ? "with a value" : Stress.describe(e)).join());
+        }
         if (!pools.awaitIdle(PATIENCE_MILLIS)) {
           fail(
               "run "
