@@ -88,6 +88,7 @@ class CancelledForEachStressTest {
     int worstAfter = 0;
     long totalAfter = 0;
     long totalBefore = 0;
+    int finishedFirst = 0;
     List<String> violations = new ArrayList<>();
     long start = System.nanoTime();
     try (StressPools pools = new StressPools("a-cancel", 1_000)) {
@@ -118,11 +119,20 @@ class CancelledForEachStressTest {
         boolean cancelled = run.cancel(r % 2 == 0);
         int atCancel = probe.starts.get(); // read after cancel() returned
         if (!cancelled || !run.isCancelled()) {
-          fail(
-              "run "
-                  + r
-                  + ": cancel() did not cancel it; it ended "
-                  + run.handle((v, e) -> e == null ? "with a value" : Stress.describe(e)).join());
+          // On a machine busy enough to hold this thread back for the whole for-each (100,000
+          // quick elements take about a second), the run may end before the cancel: that is
+          // no violation if it ended with every element's value; anything else is.
+          List<Integer> value = run.handle((v, e) -> e == null ? v : null).join();
+          if (value == null || value.size() != ELEMENTS) {
+            fail(
+                "run "
+                    + r
+                    + ": cancel() did not cancel it; it ended "
+                    + run.handle((v, e) -> e == null ? v.size() + " values" : Stress.describe(e))
+                        .join());
+          }
+          finishedFirst++;
+          continue;
         }
         if (!pools.awaitIdle(PATIENCE_MILLIS)) {
           fail(
@@ -149,12 +159,13 @@ class CancelledForEachStressTest {
     Stress.print(
         "a",
         "cancel: %d runs of a %d-element for-each (max %d in flight), cancelled after %d element"
-            + " starts on average; element starts after cancel() returned: max %d, total %d; %d"
-            + " runs over the bound; %d ms",
+            + " starts on average (%d finished before their cancel); element starts after cancel()"
+            + " returned: max %d, total %d; %d runs over the bound; %d ms",
         runs,
         ELEMENTS,
         MAX_CONCURRENCY,
-        totalBefore / runs,
+        totalBefore / Math.max(1, runs - finishedFirst),
+        finishedFirst,
         worstAfter,
         totalAfter,
         violations.size(),
