@@ -202,8 +202,10 @@ class DiagnosticsReferenceTest {
 
   /**
    * Checks corrected example {@code index}. All of them are compiled together, each in a package of
-   * its own ({@code fixed<index>}), as one javac run takes about as long as one per example; each
-   * example's diagnostics are those of its package, its generated workflow class included.
+   * its own ({@code fixed<index>}), which takes little longer than compiling one of them; each
+   * example's diagnostics are those of its package, its generated workflow class included. (While
+   * one of them reports an error, javac compiles no generated class, so the others' generated
+   * classes are checked again once it is fixed.)
    */
   private static void checkFixed(List<Block> fixed, int index, String where) {
     Map<Integer, JavaFileObject> files = new LinkedHashMap<>();
