@@ -43,16 +43,17 @@ import org.junit.jupiter.api.TestFactory;
  * <ul>
  *   <li>Each id has one section, headed {@code ## tta:<id>}. A section ends at the next {@code ## }
  *       heading. Its first paragraph starts with {@code **Error.**} or {@code **Warning.**}, as
- *       {@link Problem#kind()} says.
+ *       {@link Problem#kind()} says (a note that accompanies an error does not change it).
  *   <li>A fenced block opened with {@code ```java fails} is a failing example: a whole source file
  *       without package or imports (the test puts {@link #IMPORTS} in front of its first line, so
  *       line numbers stay as shown). Its file name comes from the first type declared at the start
  *       of a line. It must report the section's id, and the {@code ```text} block right after it
- *       must be exactly what it prints: for each error and warning, sorted by position, {@code
- *       File.java:<line>: error|warning: <message>}, then the source line and a caret under the
- *       column javac points at, then any further lines of the message.
+ *       must be exactly what it prints: for each error, warning and note of the processor, sorted
+ *       by position, {@code File.java:<line>: error|warning|Note: <message>}, then the source line
+ *       and a caret under the column javac points at, then any further lines of the message.
  *   <li>A block opened with {@code ```java fixed} is a corrected example: it must compile, with the
- *       workflow class generated and compiled too, and without any error or warning.
+ *       workflow class generated and compiled too, and without any error, warning or note of the
+ *       processor.
  *   <li>Other blocks are not compiled. A {@code ```text} block elsewhere that shows a {@code
  *       [tta:...]} diagnostic (as in "how to read a diagnostic") must be the output of one of the
  *       failing examples.
@@ -314,22 +315,34 @@ class DiagnosticsReferenceTest {
   }
 
   /**
-   * {@code Error}, {@code Warning} or {@code Error or warning}, for the constants of {@code id}.
+   * {@code Error}, {@code Warning} or {@code Error or warning}, for the constants of {@code id}. A
+   * note only accompanies an error or warning (a second place it is about), so it does not count
+   * unless the id has nothing else.
    */
   private static String kindLabel(String id) {
     Set<Diagnostic.Kind> kinds = EnumSet.noneOf(Diagnostic.Kind.class);
     for (Problem problem : Problem.values()) {
       if (problem.id().equals(id)) {
-        kinds.add(problem.kind());
+        kinds.add(
+            problem.kind() == Diagnostic.Kind.MANDATORY_WARNING
+                ? Diagnostic.Kind.WARNING
+                : problem.kind());
       }
     }
     if (kinds.isEmpty()) {
       return null; // a stale section, reported by the first test
     }
     if (kinds.size() > 1) {
+      kinds.remove(Diagnostic.Kind.NOTE);
+    }
+    if (kinds.size() > 1) {
       return "Error or warning";
     }
-    return kinds.iterator().next() == Diagnostic.Kind.ERROR ? "Error" : "Warning";
+    return switch (kinds.iterator().next()) {
+      case ERROR -> "Error";
+      case NOTE -> "Note";
+      default -> "Warning";
+    };
   }
 
   /**
@@ -382,14 +395,18 @@ class DiagnosticsReferenceTest {
     throw new AssertionError("no type declared at the start of a line in:\n" + source);
   }
 
-  /** Errors and warnings, sorted by position then text, as the page lists them. */
+  /**
+   * Errors, warnings and the processor's notes (not javac's own, such as the one about unchecked
+   * operations), sorted by position then text, as the page lists them.
+   */
   private static List<Diagnostic<? extends JavaFileObject>> reported(Compilation compilation) {
     return compilation.diagnostics().stream()
         .filter(
             d ->
                 d.getKind() == Diagnostic.Kind.ERROR
                     || d.getKind() == Diagnostic.Kind.WARNING
-                    || d.getKind() == Diagnostic.Kind.MANDATORY_WARNING)
+                    || d.getKind() == Diagnostic.Kind.MANDATORY_WARNING
+                    || (d.getKind() == Diagnostic.Kind.NOTE && message(d).startsWith("[tta:")))
         .sorted(
             Comparator.<Diagnostic<? extends JavaFileObject>>comparingLong(
                     Diagnostic::getLineNumber)
@@ -414,7 +431,12 @@ class DiagnosticsReferenceTest {
     String[] lines = source.split("\n", -1);
     StringBuilder out = new StringBuilder();
     for (Diagnostic<? extends JavaFileObject> d : diagnostics) {
-      String kind = d.getKind() == Diagnostic.Kind.ERROR ? "error" : "warning";
+      String kind =
+          switch (d.getKind()) {
+            case ERROR -> "error";
+            case NOTE -> "Note"; // as javac prints it
+            default -> "warning";
+          };
       String[] message = message(d).split("\n", -1);
       if (d.getSource() != null && d.getLineNumber() != Diagnostic.NOPOS) {
         String name = d.getSource().getName();
