@@ -145,10 +145,15 @@ class DirectRunTest {
     List<String> order = steps.calls.stream().map(Call::step).toList();
     assertEquals(List.of("parse", "twice", "twice", "twice", "format"), order);
     assertEquals("runDirectly", steps.calls.get(1).caller());
-    // Later attempts run where the retry's wait ends, and the next step follows on that thread.
+    // Later attempts run where the retry's wait ends; the next step follows on that thread, or on
+    // the caller's if the retry had finished before the caller attached the rest of the run (a
+    // busy machine can delay the caller past the 1 ms wait).
     Thread lastAttempt = steps.calls.get(3).thread();
     assertNotEquals(Thread.currentThread(), lastAttempt);
-    assertSame(lastAttempt, steps.calls.get(4).thread());
+    Thread format = steps.calls.get(4).thread();
+    assertTrue(
+        format == lastAttempt || format == Thread.currentThread(),
+        "format ran on " + format.getName());
   }
 
   @Test
