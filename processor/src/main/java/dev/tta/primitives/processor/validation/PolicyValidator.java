@@ -41,6 +41,7 @@ public final class PolicyValidator {
   private final TypeHelpers typeHelpers;
   private final Set<ExecutableElement> fallbackMethods = new LinkedHashSet<>();
   private final Set<ExecutableElement> keyMethods = new LinkedHashSet<>();
+  private final List<TypeMirror> filterTypes = new ArrayList<>();
 
   /** A validator using the compiler's utilities. */
   public PolicyValidator(Types types, Elements elements, Reporter reporter) {
@@ -94,6 +95,11 @@ public final class PolicyValidator {
   /** Methods named by some {@code @Cached(key)}. */
   public Set<ExecutableElement> keyMethods() {
     return keyMethods;
+  }
+
+  /** The failure types of retryOn, abortOn, applyOn and skipOn, which the generated code names. */
+  public List<TypeMirror> filterTypes() {
+    return filterTypes;
   }
 
   /** Reads and checks the policies on {@code target.element()}. */
@@ -641,7 +647,8 @@ public final class PolicyValidator {
     return result;
   }
 
-  private static List<TypeName> names(List<TypeMirror> mirrors) {
+  private List<TypeName> names(List<TypeMirror> mirrors) {
+    filterTypes.addAll(mirrors);
     List<TypeName> names = new ArrayList<>();
     for (TypeMirror mirror : mirrors) {
       names.add(TypeName.get(mirror));

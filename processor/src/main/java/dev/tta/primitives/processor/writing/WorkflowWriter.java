@@ -68,11 +68,6 @@ public final class WorkflowWriter {
             .addOriginatingElement(origin)
             .addAnnotation(
                 AnnotationSpec.builder(GENERATED).addMember("value", "$S", PROCESSOR).build())
-            // The user chose these types and methods; using them must not break a -Werror build.
-            .addAnnotation(
-                AnnotationSpec.builder(SuppressWarnings.class)
-                    .addMember("value", "{$S, $S, $S}", "deprecation", "removal", "rawtypes")
-                    .build())
             .addModifiers(Modifier.FINAL)
             .addSuperinterface(ParameterizedTypeName.get(PRIMITIVE, in, out))
             .addJavadoc(
@@ -80,6 +75,11 @@ public final class WorkflowWriter {
                     + "<p>Stages: $L.\n",
                 model.userClass(),
                 stagesDescription(model));
+    // The user chose these types and methods; using them must not break a -Werror build. Only the
+    // tokens the class needs: ECJ warns about the others (an unnecessary @SuppressWarnings).
+    if (!model.suppressedWarnings().isEmpty()) {
+      type.addAnnotation(suppressWarnings(model.suppressedWarnings()));
+    }
     if (model.isPublic()) {
       type.addModifiers(Modifier.PUBLIC);
     }
@@ -133,7 +133,7 @@ public final class WorkflowWriter {
             .build());
     CodeBlock.Builder calls = CodeBlock.builder();
     for (StepModel step : steps) {
-      calls.add(",\n$L(steps)", callFactoryName(step));
+      calls.add(step.isStatic() ? ",\n$L()" : ",\n$L(steps)", callFactoryName(step));
     }
     type.addMethod(
         MethodSpec.constructorBuilder()
@@ -661,10 +661,12 @@ public final class WorkflowWriter {
     MethodSpec.Builder method =
         MethodSpec.methodBuilder(callFactoryName(step))
             .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-            .addParameter(model.userClass(), "steps")
             .returns(ParameterizedTypeName.get(PRIMITIVE, step.inputType(), step.valueType()));
+    // A static step needs no instance: no parameter, which would go unused.
     if (!step.isStatic()) {
-      method.addStatement("$T.requireNonNull(steps, $S)", OBJECTS, "steps");
+      method
+          .addParameter(model.userClass(), "steps")
+          .addStatement("$T.requireNonNull(steps, $S)", OBJECTS, "steps");
     }
     return method
         .addCode(
@@ -726,16 +728,61 @@ public final class WorkflowWriter {
             each.maxConcurrency());
       }
     }
-    return MethodSpec.methodBuilder("compose")
-        .addAnnotation(
-            AnnotationSpec.builder(SuppressWarnings.class)
-                .addMember("value", "$S", "unchecked")
-                .build())
+    MethodSpec.Builder method = MethodSpec.methodBuilder("compose");
+    if (castsUnchecked(model)) {
+      method.addAnnotation(suppressWarnings(List.of("unchecked")));
+    }
+    return method
         .addJavadoc("The stages in order; each step's failures name the step.\n")
         .addModifiers(Modifier.PRIVATE)
         .returns(ParameterizedTypeName.get(PRIMITIVE, model.inputType(), model.outputType()))
         .addCode("return $T.ofUnchecked($T.of(\n$>$>$L$<$<));\n", SEQUENTIAL, LIST, stages.build())
         .build();
+  }
+
+  private static AnnotationSpec suppressWarnings(List<String> tokens) {
+    CodeBlock.Builder value = CodeBlock.builder();
+    for (int i = 0; i < tokens.size(); i++) {
+      value.add(i == 0 ? "$S" : ", $S", tokens.get(i));
+    }
+    return AnnotationSpec.builder(SuppressWarnings.class)
+        .addMember("value", tokens.size() == 1 ? "$L" : "{$L}", value.build())
+        .build();
+  }
+
+  /**
+   * Whether {@code compose()} casts a parallel branch's result (an {@code Object}) to a type that
+   * is not reifiable, an unchecked cast.
+   */
+  private static boolean castsUnchecked(WorkflowModel model) {
+    for (StageModel stage : model.stages()) {
+      if (stage instanceof StageModel.Parallel parallel) {
+        for (RecordModel.Component component : parallel.result().components()) {
+          if (!reifiable(component.type())) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Whether a cast to {@code type} can be checked at run time (JLS 4.7). */
+  private static boolean reifiable(TypeName type) {
+    if (type instanceof ArrayTypeName array) {
+      return reifiable(array.componentType());
+    }
+    if (type instanceof ParameterizedTypeName parameterized) {
+      for (TypeName argument : parameterized.typeArguments()) {
+        if (!(argument instanceof WildcardTypeName wildcard)
+            || !wildcard.upperBounds().equals(List.of(ClassName.OBJECT))
+            || !wildcard.lowerBounds().isEmpty()) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return type.isPrimitive() || type instanceof ClassName;
   }
 
   /** Step( Fallback( Cache( Retry( Timeout( call ))))), as far as the step has policies. */
