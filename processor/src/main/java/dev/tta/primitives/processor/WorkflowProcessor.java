@@ -48,6 +48,9 @@ public final class WorkflowProcessor extends AbstractProcessor {
   /** Classes already handled, so a deferred class is never generated twice. */
   private final Set<String> done = new LinkedHashSet<>();
 
+  /** This round's diagnostics, printed in source order when it ends. */
+  private final ReportQueue queue = new ReportQueue();
+
   @Override
   public Set<String> getSupportedAnnotationTypes() {
     return Set.of(
@@ -69,6 +72,17 @@ public final class WorkflowProcessor extends AbstractProcessor {
 
   @Override
   public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+    try {
+      processRound(round);
+    } finally {
+      queue.flush(processingEnv.getMessager());
+    }
+    // Claim our own annotations: left unclaimed, javac warns under -Xlint:processing and breaks
+    // users' -Werror builds. No other processor has a use for them.
+    return true;
+  }
+
+  private void processRound(RoundEnvironment round) {
     Set<TypeElement> workflows = new LinkedHashSet<>();
     for (String name : deferred) {
       TypeElement type = processingEnv.getElementUtils().getTypeElement(name);
@@ -92,7 +106,7 @@ public final class WorkflowProcessor extends AbstractProcessor {
       if (done.contains(name)) {
         continue;
       }
-      Reporter reporter = new Reporter(processingEnv.getMessager());
+      Reporter reporter = new Reporter(queue);
       try {
         Optional<Unresolved> unresolved = unresolvedType(type);
         // An attribute javac could not evaluate (an undefined constant) may name a constant that
@@ -123,9 +137,6 @@ public final class WorkflowProcessor extends AbstractProcessor {
         reporter.report(Problem.INTERNAL_ERROR, type, type.getSimpleName(), trace);
       }
     }
-    // Claim our own annotations: left unclaimed, javac warns under -Xlint:processing and breaks
-    // users' -Werror builds. No other processor has a use for them.
-    return true;
   }
 
   private void generate(TypeElement type, Reporter reporter) {
@@ -145,7 +156,7 @@ public final class WorkflowProcessor extends AbstractProcessor {
 
   /** Step and policy annotations in a class without {@code @Workflow}. */
   private void checkStepsOutsideWorkflows(RoundEnvironment round) {
-    Reporter reporter = new Reporter(processingEnv.getMessager());
+    Reporter reporter = new Reporter(queue);
     for (String annotationName : POLICY_ANNOTATIONS) {
       TypeElement annotation = processingEnv.getElementUtils().getTypeElement(annotationName);
       if (annotation == null) {

@@ -422,6 +422,7 @@ public final class PolicyValidator {
           methodName,
           target.description(),
           typeList(target.dataTypes()));
+      reporter.note(Problem.FALLBACK_DECLARED, method, methodName, name, target.description());
       return null;
     }
     if (causeType != null) {
@@ -436,6 +437,8 @@ public final class PolicyValidator {
               methodName,
               causeType,
               applied);
+          reporter.note(
+              Problem.FALLBACK_DECLARED, params.get(n), methodName, name, target.description());
           return null;
         }
       }
@@ -475,6 +478,7 @@ public final class PolicyValidator {
               ? target.generatedValue()
               : target.value() == null ? "void" : target.value(),
           target.description());
+      reporter.note(Problem.FALLBACK_DECLARED, method, methodName, name, target.description());
       return null;
     }
     PolicyModel.Fallback nextFallback = null;
