@@ -1,12 +1,14 @@
 package dev.tta.primitives.processor;
 
 import com.google.auto.service.AutoService;
+import com.palantir.javapoet.JavaFile;
 import dev.tta.primitives.processor.model.WorkflowModel;
 import dev.tta.primitives.processor.validation.WorkflowValidator;
 import dev.tta.primitives.processor.writing.WorkflowWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.Writer;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -28,6 +30,7 @@ import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
 import javax.lang.model.type.WildcardType;
 import javax.lang.model.util.ElementFilter;
+import javax.tools.JavaFileObject;
 
 /**
  * Generates a {@code <Name>Workflow} class for every {@code @Workflow} class. Thin by design: it
@@ -147,8 +150,26 @@ public final class WorkflowProcessor extends AbstractProcessor {
     if (model.isEmpty() || reporter.hasErrors()) {
       return;
     }
+    String packageName =
+        processingEnv.getElementUtils().getPackageOf(type).getQualifiedName().toString();
+    JavaFile file =
+        new WorkflowWriter()
+            .write(
+                model.get(),
+                type,
+                name ->
+                    processingEnv
+                            .getElementUtils()
+                            .getTypeElement(packageName.isEmpty() ? name : packageName + "." + name)
+                        != null);
     try {
-      new WorkflowWriter().write(model.get(), type).writeTo(processingEnv.getFiler());
+      JavaFileObject source =
+          processingEnv
+              .getFiler()
+              .createSourceFile(file.packageName() + "." + file.typeSpec().name(), type);
+      try (Writer writer = source.openWriter()) {
+        writer.write(WorkflowWriter.text(file));
+      }
     } catch (IOException e) {
       reporter.report(Problem.INTERNAL_ERROR, type, type.getSimpleName(), e);
     }
