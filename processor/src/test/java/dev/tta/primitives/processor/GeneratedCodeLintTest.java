@@ -142,8 +142,6 @@ class GeneratedCodeLintTest {
    *       not text to translate; a {@code //$NON-NLS-n$} comment on every line would be noise.
    *   <li>Boxing and unboxing ({@code boxing}): values cross the primitives' type parameters, which
    *       are reference types; a step returning {@code int} is boxed by design.
-   *   <li>Unqualified access to a field ({@code unqualifiedField}): a style check; the code reads
-   *       its own final fields by their names, like hand-written code.
    *   <li>Potential resource leak ({@code resource}): {@code WorkflowRuntime} is {@code
    *       AutoCloseable}, but a workflow uses the runtime it is given (or the shared default) and
    *       must not close it.
@@ -160,7 +158,6 @@ class GeneratedCodeLintTest {
           "Non-externalized string literal",
           "is boxed into",
           "is unboxed into",
-          "Unqualified access to the field",
           "Potential resource leak",
           "Unnecessary cast from");
 

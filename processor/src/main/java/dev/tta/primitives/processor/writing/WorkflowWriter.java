@@ -196,7 +196,7 @@ public final class WorkflowWriter {
     CodeBlock root = innerPolicies(wholeRun, in, out, CodeBlock.of("compose()"), "WORKFLOW");
     if (wholeRun.cache() != null) {
       primary.addStatement("this.workflowCache = $L", cacheBuild(model, wholeRun, in, out, root));
-      root = CodeBlock.of("workflowCache");
+      root = CodeBlock.of("this.workflowCache");
     }
     root = fallbackWrap(model, wholeRun.fallback(), in, out, root);
     primary.addStatement(
@@ -217,12 +217,17 @@ public final class WorkflowWriter {
                   step.methodName(),
                   step.methodName())
               .returns(callType(step))
-              .addStatement("return $N", fieldName(step))
+              .addStatement("return this.$N", fieldName(step))
               .build());
       CodeBlock.Builder args =
-          CodeBlock.builder().add(direct ? "steps, runtime, false" : "steps, runtime");
+          CodeBlock.builder()
+              .add(direct ? "this.steps, this.runtime, false" : "this.steps, this.runtime");
       for (StepModel other : steps) {
-        args.add(",$W$N", other == step ? "replacement" : fieldName(other));
+        if (other == step) {
+          args.add(",$Wreplacement");
+        } else {
+          args.add(",$Wthis.$N", fieldName(other));
+        }
       }
       type.addMethod(
           MethodSpec.methodBuilder("with" + capitalize(step.methodName()))
@@ -250,7 +255,7 @@ public final class WorkflowWriter {
                         + "@return hits, misses, evictions and size now\n",
                     step.methodName())
                 .returns(CACHE_STATS)
-                .addStatement("return $N.stats()", cacheField(step))
+                .addStatement("return this.$N.stats()", cacheField(step))
                 .build());
       }
     }
@@ -262,7 +267,7 @@ public final class WorkflowWriter {
                   "The counters of the whole-run cache, owned by this workflow.\n\n"
                       + "@return hits, misses, evictions and size now\n")
               .returns(CACHE_STATS)
-              .addStatement("return workflowCache.stats()")
+              .addStatement("return this.workflowCache.stats()")
               .build());
     }
 
@@ -323,35 +328,32 @@ public final class WorkflowWriter {
   private static List<String> fitted(String line) {
     List<String> lines = new ArrayList<>();
     String rest = line;
+    boolean continued = false;
     while (rest.length() > COLUMNS && !rest.contains("\"") && !rest.contains("'")) {
       String indent = rest.substring(0, rest.length() - rest.stripLeading().length());
-      boolean javadoc = rest.stripLeading().startsWith("* ");
-      int at;
-      String continuation;
-      if (javadoc) {
-        at = rest.lastIndexOf(' ', COLUMNS);
-        continuation = indent + "* ";
+      if (rest.stripLeading().startsWith("* ")) {
+        int at = rest.lastIndexOf(' ', COLUMNS);
         if (at <= indent.length() + 2) {
           break;
         }
         lines.add(rest.substring(0, at));
-        rest = continuation + rest.substring(at + 1);
+        rest = indent + "* " + rest.substring(at + 1);
         continue;
       }
       int implementsAt = rest.indexOf(" implements ");
-      at = rest.lastIndexOf(", ", COLUMNS - 1);
-      if (implementsAt > 0 && (at < 0 || implementsAt < at || implementsAt < COLUMNS)) {
+      if (implementsAt > 0) {
         lines.add(rest.substring(0, implementsAt));
         rest = indent + "    " + rest.substring(implementsAt + 1);
         continue;
       }
+      int at = rest.lastIndexOf(", ", COLUMNS - 1);
       if (at <= indent.length()) {
         break;
       }
       lines.add(rest.substring(0, at + 1));
       // A continuation of a continuation stays at the same depth.
-      String deeper = lines.size() > 1 || line != rest ? indent : indent + "    ";
-      rest = deeper + rest.substring(at + 2);
+      rest = (continued ? indent : indent + "    ") + rest.substring(at + 2);
+      continued = true;
     }
     lines.add(rest);
     return lines;
@@ -472,7 +474,7 @@ public final class WorkflowWriter {
             .addParameter(model.inputType(), "input")
             .addParameter(CONTEXT, "context")
             .returns(ParameterizedTypeName.get(FUTURE, out))
-            .addStatement("return runner.execute(input, context)")
+            .addStatement("return this.runner.execute(input, context)")
             .build());
     type.addMethod(
         MethodSpec.methodBuilder("name")
@@ -486,7 +488,7 @@ public final class WorkflowWriter {
             .addAnnotation(Override.class)
             .addModifiers(Modifier.PUBLIC)
             .returns(TypeName.BOOLEAN)
-            .addStatement("return runner.isBlocking()")
+            .addStatement("return this.runner.isBlocking()")
             .build());
   }
 
@@ -879,12 +881,12 @@ public final class WorkflowWriter {
     PolicyModel policies = step.policies();
     CodeBlock body =
         policies.cache() != null
-            ? CodeBlock.of("$N", cacheField(step))
+            ? CodeBlock.of("this.$N", cacheField(step))
             : innerPolicies(
                 policies,
                 step.inputType(),
                 step.valueType(),
-                CodeBlock.of("$N", fieldName(step)),
+                CodeBlock.of("this.$N", fieldName(step)),
                 constantPrefix(step));
     body = fallbackWrap(model, policies.fallback(), step.inputType(), step.valueType(), body);
     return CodeBlock.of(
@@ -987,7 +989,7 @@ public final class WorkflowWriter {
     String causeVar = "cause" + depth;
     String contextVar = "context" + depth;
     CodeBlock target =
-        fallback.isStatic() ? CodeBlock.of("$T", model.userClass()) : CodeBlock.of("steps");
+        fallback.isStatic() ? CodeBlock.of("$T", model.userClass()) : CodeBlock.of("this.steps");
     CodeBlock call =
         CodeBlock.of(
             "$L.$N($L)",
