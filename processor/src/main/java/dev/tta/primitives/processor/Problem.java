@@ -202,6 +202,10 @@ public enum Problem {
       "fallback",
       "@Fallback(\"%s\"): %s returns %s, which is not assignable to %s, the result of %s",
       "return the step's type (directly or in a CompletionStage)"),
+  FALLBACK_DECLARED(
+      "fallback",
+      "%s, the fallback that @Fallback(\"%s\") on %s names, is declared here",
+      "change its signature as the error on @Fallback says, or name another method"),
   FALLBACK_APPLY_ON_EMPTY(
       "fallback-apply-on",
       "@Fallback(applyOn = {}) names no failure type, so %s() would never run",
@@ -235,11 +239,15 @@ public enum Problem {
     return id;
   }
 
-  /** The diagnostic kind: likely mistakes that still work are warnings, the rest errors. */
+  /**
+   * The diagnostic kind: likely mistakes that still work are warnings, a second place an error is
+   * about is a note, the rest errors.
+   */
   public Diagnostic.Kind kind() {
     return switch (this) {
       case PARAMETER_NAME_SWAP, RETRY_ABORT_ALSO_RETRIED, CACHE_KEY_EQUALITY ->
           Diagnostic.Kind.WARNING;
+      case FALLBACK_DECLARED -> Diagnostic.Kind.NOTE;
       default -> Diagnostic.Kind.ERROR;
     };
   }

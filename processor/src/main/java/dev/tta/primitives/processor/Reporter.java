@@ -1,6 +1,5 @@
 package dev.tta.primitives.processor;
 
-import javax.annotation.processing.Messager;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
@@ -8,16 +7,17 @@ import javax.tools.Diagnostic;
 
 /**
  * Reports problems on the exact element (and annotation value, where there is one) and remembers
- * whether any was an error, so one class can be skipped while others still generate.
+ * whether any was an error, so one class can be skipped while others still generate. The reports
+ * wait in a {@link ReportQueue}, which prints them in source order at the end of the round.
  */
 public final class Reporter {
 
-  private final Messager messager;
+  private final ReportQueue queue;
   private boolean errors;
 
-  /** A reporter writing to {@code messager}. */
-  public Reporter(Messager messager) {
-    this.messager = messager;
+  /** A reporter adding to {@code queue}. */
+  Reporter(ReportQueue queue) {
+    this.queue = queue;
   }
 
   /** Reports {@code problem} on {@code element}. */
@@ -36,7 +36,15 @@ public final class Reporter {
     if (kind == Diagnostic.Kind.ERROR) {
       errors = true;
     }
-    messager.printMessage(kind, problem.format(args), element, annotation, value);
+    queue.add(kind, problem.format(args), element, annotation, value);
+  }
+
+  /**
+   * Adds a {@code problem} (a note) on {@code element} to the diagnostic reported last: a second
+   * place that it is about, printed right after it.
+   */
+  public void note(Problem problem, Element element, Object... args) {
+    queue.addNote(problem.format(args), element);
   }
 
   /** Whether an error was reported since this reporter was made. */

@@ -1,12 +1,14 @@
 package dev.tta.primitives.processor;
 
 import com.google.auto.service.AutoService;
+import com.palantir.javapoet.JavaFile;
 import dev.tta.primitives.processor.model.WorkflowModel;
 import dev.tta.primitives.processor.validation.WorkflowValidator;
 import dev.tta.primitives.processor.writing.WorkflowWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.Writer;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -28,6 +30,7 @@ import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
 import javax.lang.model.type.WildcardType;
 import javax.lang.model.util.ElementFilter;
+import javax.tools.JavaFileObject;
 
 /**
  * Generates a {@code <Name>Workflow} class for every {@code @Workflow} class. Thin by design: it
@@ -47,6 +50,9 @@ public final class WorkflowProcessor extends AbstractProcessor {
 
   /** Classes already handled, so a deferred class is never generated twice. */
   private final Set<String> done = new LinkedHashSet<>();
+
+  /** This round's diagnostics, printed in source order when it ends. */
+  private final ReportQueue queue = new ReportQueue();
 
   @Override
   public Set<String> getSupportedAnnotationTypes() {
@@ -69,6 +75,17 @@ public final class WorkflowProcessor extends AbstractProcessor {
 
   @Override
   public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+    try {
+      processRound(round);
+    } finally {
+      queue.flush(processingEnv.getMessager());
+    }
+    // Claim our own annotations: left unclaimed, javac warns under -Xlint:processing and breaks
+    // users' -Werror builds. No other processor has a use for them.
+    return true;
+  }
+
+  private void processRound(RoundEnvironment round) {
     Set<TypeElement> workflows = new LinkedHashSet<>();
     for (String name : deferred) {
       TypeElement type = processingEnv.getElementUtils().getTypeElement(name);
@@ -92,7 +109,7 @@ public final class WorkflowProcessor extends AbstractProcessor {
       if (done.contains(name)) {
         continue;
       }
-      Reporter reporter = new Reporter(processingEnv.getMessager());
+      Reporter reporter = new Reporter(queue);
       try {
         Optional<Unresolved> unresolved = unresolvedType(type);
         // An attribute javac could not evaluate (an undefined constant) may name a constant that
@@ -123,9 +140,6 @@ public final class WorkflowProcessor extends AbstractProcessor {
         reporter.report(Problem.INTERNAL_ERROR, type, type.getSimpleName(), trace);
       }
     }
-    // Claim our own annotations: left unclaimed, javac warns under -Xlint:processing and breaks
-    // users' -Werror builds. No other processor has a use for them.
-    return true;
   }
 
   private void generate(TypeElement type, Reporter reporter) {
@@ -136,8 +150,26 @@ public final class WorkflowProcessor extends AbstractProcessor {
     if (model.isEmpty() || reporter.hasErrors()) {
       return;
     }
+    String packageName =
+        processingEnv.getElementUtils().getPackageOf(type).getQualifiedName().toString();
+    JavaFile file =
+        new WorkflowWriter()
+            .write(
+                model.get(),
+                type,
+                name ->
+                    processingEnv
+                            .getElementUtils()
+                            .getTypeElement(packageName.isEmpty() ? name : packageName + "." + name)
+                        != null);
     try {
-      new WorkflowWriter().write(model.get(), type).writeTo(processingEnv.getFiler());
+      JavaFileObject source =
+          processingEnv
+              .getFiler()
+              .createSourceFile(file.packageName() + "." + file.typeSpec().name(), type);
+      try (Writer writer = source.openWriter()) {
+        writer.write(WorkflowWriter.text(file));
+      }
     } catch (IOException e) {
       reporter.report(Problem.INTERNAL_ERROR, type, type.getSimpleName(), e);
     }
@@ -145,7 +177,7 @@ public final class WorkflowProcessor extends AbstractProcessor {
 
   /** Step and policy annotations in a class without {@code @Workflow}. */
   private void checkStepsOutsideWorkflows(RoundEnvironment round) {
-    Reporter reporter = new Reporter(processingEnv.getMessager());
+    Reporter reporter = new Reporter(queue);
     for (String annotationName : POLICY_ANNOTATIONS) {
       TypeElement annotation = processingEnv.getElementUtils().getTypeElement(annotationName);
       if (annotation == null) {

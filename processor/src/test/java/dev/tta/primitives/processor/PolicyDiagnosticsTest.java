@@ -663,6 +663,14 @@ class PolicyDiagnosticsTest {
                 + " WorkflowContext")
         .inFile(f)
         .onLineContaining("\"recover\")");
+    // The error is on the annotation; a note points at the method whose signature is wrong.
+    assertThat(compilation).hadNoteCount(1);
+    assertThat(compilation)
+        .hadNoteContaining(
+            "[tta:fallback] recover(), the fallback that @Fallback(\"recover\") on step call()"
+                + " names, is declared here")
+        .inFile(f)
+        .onLineContaining("String recover(String in, String extra)");
   }
 
   @Test
@@ -686,6 +694,11 @@ class PolicyDiagnosticsTest {
                 + " assignable to java.lang.String, the result of step call()")
         .inFile(f)
         .onLineContaining("\"recover\")");
+    assertThat(compilation).hadNoteCount(1);
+    assertThat(compilation)
+        .hadNoteContaining("[tta:fallback] recover(), the fallback that")
+        .inFile(f)
+        .onLineContaining("CompletableFuture<Integer> recover(String in)");
   }
 
   @Test
@@ -819,6 +832,12 @@ class PolicyDiagnosticsTest {
                 + " java.io.IOException, but applyOn also admits java.lang.Throwable")
         .inFile(f)
         .onLineContaining("\"recover\")");
+    // On the cause parameter, which is what is too narrow.
+    assertThat(compilation).hadNoteCount(1);
+    assertThat(compilation)
+        .hadNoteContaining("[tta:fallback] recover(), the fallback that")
+        .inFile(f)
+        .onLineContaining("String recover(String in, IOException cause)");
   }
 
   @Test

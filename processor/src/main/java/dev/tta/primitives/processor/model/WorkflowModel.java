@@ -22,6 +22,10 @@ import java.util.List;
  *     {@code void})
  * @param records the records of parallel groups ({@code Output} for a last group)
  * @param policies the policies on the class, which wrap the whole run
+ * @param suppressedWarnings the {@code @SuppressWarnings} tokens the generated class needs, sorted:
+ *     {@code "deprecation"}, {@code "removal"} and {@code "rawtypes"} when its code names a
+ *     deprecated element or a raw type of the user's; a token nothing needs would itself be a
+ *     warning under ECJ
  */
 public record WorkflowModel(
     ClassName userClass,
@@ -35,7 +39,8 @@ public record WorkflowModel(
     TypeName outputType,
     TypeName runReturnType,
     List<RecordModel> records,
-    PolicyModel policies) {
+    PolicyModel policies,
+    List<String> suppressedWarnings) {
 
   /** All steps in source order. */
   public List<StepModel> steps() {

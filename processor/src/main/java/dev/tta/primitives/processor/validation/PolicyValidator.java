@@ -41,6 +41,7 @@ public final class PolicyValidator {
   private final TypeHelpers typeHelpers;
   private final Set<ExecutableElement> fallbackMethods = new LinkedHashSet<>();
   private final Set<ExecutableElement> keyMethods = new LinkedHashSet<>();
+  private final List<TypeMirror> filterTypes = new ArrayList<>();
 
   /** A validator using the compiler's utilities. */
   public PolicyValidator(Types types, Elements elements, Reporter reporter) {
@@ -94,6 +95,11 @@ public final class PolicyValidator {
   /** Methods named by some {@code @Cached(key)}. */
   public Set<ExecutableElement> keyMethods() {
     return keyMethods;
+  }
+
+  /** The failure types of retryOn, abortOn, applyOn and skipOn, which the generated code names. */
+  public List<TypeMirror> filterTypes() {
+    return filterTypes;
   }
 
   /** Reads and checks the policies on {@code target.element()}. */
@@ -416,6 +422,7 @@ public final class PolicyValidator {
           methodName,
           target.description(),
           typeList(target.dataTypes()));
+      reporter.note(Problem.FALLBACK_DECLARED, method, methodName, name, target.description());
       return null;
     }
     if (causeType != null) {
@@ -430,6 +437,8 @@ public final class PolicyValidator {
               methodName,
               causeType,
               applied);
+          reporter.note(
+              Problem.FALLBACK_DECLARED, params.get(n), methodName, name, target.description());
           return null;
         }
       }
@@ -469,6 +478,7 @@ public final class PolicyValidator {
               ? target.generatedValue()
               : target.value() == null ? "void" : target.value(),
           target.description());
+      reporter.note(Problem.FALLBACK_DECLARED, method, methodName, name, target.description());
       return null;
     }
     PolicyModel.Fallback nextFallback = null;
@@ -641,7 +651,8 @@ public final class PolicyValidator {
     return result;
   }
 
-  private static List<TypeName> names(List<TypeMirror> mirrors) {
+  private List<TypeName> names(List<TypeMirror> mirrors) {
+    filterTypes.addAll(mirrors);
     List<TypeName> names = new ArrayList<>();
     for (TypeMirror mirror : mirrors) {
       names.add(TypeName.get(mirror));

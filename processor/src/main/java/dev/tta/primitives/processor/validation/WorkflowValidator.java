@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
@@ -33,6 +34,7 @@ import javax.lang.model.type.ArrayType;
 import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
+import javax.lang.model.type.WildcardType;
 import javax.lang.model.util.ElementFilter;
 import javax.lang.model.util.Elements;
 import javax.lang.model.util.Types;
@@ -408,7 +410,85 @@ public final class WorkflowValidator {
             lastStage.outputType(),
             runReturn,
             records,
-            classPolicies));
+            classPolicies,
+            suppressedWarnings(type, candidates)));
+  }
+
+  /**
+   * The {@code @SuppressWarnings} tokens the generated class needs: it names the user's class, its
+   * step, fallback and key methods, the types of the steps' signatures and the failure types of the
+   * policies. One of them deprecated (or nested in a deprecated class, which ECJ counts as
+   * deprecated too) needs {@code deprecation}, or {@code removal} when it is deprecated for
+   * removal; a raw type needs {@code rawtypes}. Thrown types are left out: the generated code never
+   * names them.
+   */
+  private List<String> suppressedWarnings(TypeElement type, List<Candidate> candidates) {
+    Set<String> tokens = new TreeSet<>();
+    List<Element> called = new ArrayList<>();
+    List<TypeMirror> named = new ArrayList<>();
+    called.add(type);
+    for (Candidate candidate : candidates) {
+      ExecutableElement method = candidate.method();
+      called.add(method);
+      for (VariableElement p : method.getParameters()) {
+        named.add(p.asType());
+      }
+      TypeMirror value = returnValueType(method);
+      if (value != null) {
+        named.add(value);
+      }
+    }
+    called.addAll(policies.fallbackMethods());
+    called.addAll(policies.keyMethods());
+    named.addAll(policies.filterTypes());
+    for (Element element : called) {
+      deprecation(element, tokens);
+    }
+    for (TypeMirror mirror : named) {
+      typeWarnings(mirror, tokens);
+    }
+    return List.copyOf(tokens);
+  }
+
+  private void deprecation(Element element, Set<String> tokens) {
+    for (Element e = element;
+        e != null && e.getKind() != ElementKind.PACKAGE;
+        e = e.getEnclosingElement()) {
+      if (elements.isDeprecated(e)) {
+        boolean removal =
+            Mirrors.find(e, "java.lang.Deprecated")
+                .map(m -> Mirrors.bool(m, "forRemoval"))
+                .orElse(false);
+        tokens.add(removal ? "removal" : "deprecation");
+      }
+    }
+  }
+
+  private void typeWarnings(TypeMirror type, Set<String> tokens) {
+    switch (type.getKind()) {
+      case ARRAY -> typeWarnings(((ArrayType) type).getComponentType(), tokens);
+      case WILDCARD -> {
+        WildcardType wildcard = (WildcardType) type;
+        if (wildcard.getExtendsBound() != null) {
+          typeWarnings(wildcard.getExtendsBound(), tokens);
+        }
+        if (wildcard.getSuperBound() != null) {
+          typeWarnings(wildcard.getSuperBound(), tokens);
+        }
+      }
+      case DECLARED -> {
+        DeclaredType declared = (DeclaredType) type;
+        TypeElement element = (TypeElement) declared.asElement();
+        deprecation(element, tokens);
+        if (declared.getTypeArguments().isEmpty() && !element.getTypeParameters().isEmpty()) {
+          tokens.add("rawtypes");
+        }
+        for (TypeMirror argument : declared.getTypeArguments()) {
+          typeWarnings(argument, tokens);
+        }
+      }
+      default -> {}
+    }
   }
 
   private List<TypeMirror> runParamTypes(List<Candidate> candidates) {

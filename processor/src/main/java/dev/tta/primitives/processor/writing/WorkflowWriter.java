@@ -24,6 +24,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.Modifier;
 
@@ -58,8 +59,14 @@ public final class WorkflowWriter {
       ClassName.get("javax.annotation.processing", "Generated");
   private static final String PROCESSOR = "dev.tta.primitives.processor.WorkflowProcessor";
 
-  /** Builds the source file for {@code model}; {@code origin} is the annotated class. */
-  public JavaFile write(WorkflowModel model, Element origin) {
+  /** The column the generated lines stay within. */
+  public static final int COLUMNS = 100;
+
+  /**
+   * Builds the source file for {@code model}; {@code origin} is the annotated class, and {@code
+   * inPackage} tells whether the workflow's package has a type of a given simple name.
+   */
+  public JavaFile write(WorkflowModel model, Element origin, Predicate<String> inPackage) {
     ClassName self = model.generatedClass();
     TypeName in = model.inputType();
     TypeName out = model.outputType();
@@ -68,11 +75,6 @@ public final class WorkflowWriter {
             .addOriginatingElement(origin)
             .addAnnotation(
                 AnnotationSpec.builder(GENERATED).addMember("value", "$S", PROCESSOR).build())
-            // The user chose these types and methods; using them must not break a -Werror build.
-            .addAnnotation(
-                AnnotationSpec.builder(SuppressWarnings.class)
-                    .addMember("value", "{$S, $S, $S}", "deprecation", "removal", "rawtypes")
-                    .build())
             .addModifiers(Modifier.FINAL)
             .addSuperinterface(ParameterizedTypeName.get(PRIMITIVE, in, out))
             .addJavadoc(
@@ -80,6 +82,11 @@ public final class WorkflowWriter {
                     + "<p>Stages: $L.\n",
                 model.userClass(),
                 stagesDescription(model));
+    // The user chose these types and methods; using them must not break a -Werror build. Only the
+    // tokens the class needs: ECJ warns about the others (an unnecessary @SuppressWarnings).
+    if (!model.suppressedWarnings().isEmpty()) {
+      type.addAnnotation(suppressWarnings(model.suppressedWarnings()));
+    }
     if (model.isPublic()) {
       type.addModifiers(Modifier.PUBLIC);
     }
@@ -133,7 +140,7 @@ public final class WorkflowWriter {
             .build());
     CodeBlock.Builder calls = CodeBlock.builder();
     for (StepModel step : steps) {
-      calls.add(",\n$L(steps)", callFactoryName(step));
+      calls.add(step.isStatic() ? ",\n$L()" : ",\n$L(steps)", callFactoryName(step));
     }
     type.addMethod(
         MethodSpec.constructorBuilder()
@@ -145,7 +152,7 @@ public final class WorkflowWriter {
             .addParameter(stepsParam)
             .addParameter(RUNTIME_TYPE, "runtime")
             .addStatement(
-                "this($T.requireNonNull(steps, $S), $T.requireNonNull(runtime, $S)$L$>$L$<)",
+                "this($T.requireNonNull(steps, $S),$W$T.requireNonNull(runtime, $S)$L$>$L$<)",
                 OBJECTS,
                 "steps",
                 OBJECTS,
@@ -189,7 +196,7 @@ public final class WorkflowWriter {
     CodeBlock root = innerPolicies(wholeRun, in, out, CodeBlock.of("compose()"), "WORKFLOW");
     if (wholeRun.cache() != null) {
       primary.addStatement("this.workflowCache = $L", cacheBuild(model, wholeRun, in, out, root));
-      root = CodeBlock.of("workflowCache");
+      root = CodeBlock.of("this.workflowCache");
     }
     root = fallbackWrap(model, wholeRun.fallback(), in, out, root);
     primary.addStatement(
@@ -210,19 +217,25 @@ public final class WorkflowWriter {
                   step.methodName(),
                   step.methodName())
               .returns(callType(step))
-              .addStatement("return $N", fieldName(step))
+              .addStatement("return this.$N", fieldName(step))
               .build());
       CodeBlock.Builder args =
-          CodeBlock.builder().add(direct ? "steps, runtime, false" : "steps, runtime");
+          CodeBlock.builder()
+              .add(direct ? "this.steps, this.runtime, false" : "this.steps, this.runtime");
       for (StepModel other : steps) {
-        args.add(", $N", other == step ? "replacement" : fieldName(other));
+        if (other == step) {
+          args.add(",$Wreplacement");
+        } else {
+          args.add(",$Wthis.$N", fieldName(other));
+        }
       }
       type.addMethod(
           MethodSpec.methodBuilder("with" + capitalize(step.methodName()))
               .addModifiers(Modifier.PUBLIC)
               .addJavadoc(
-                  "A copy of this workflow whose step {@code $L} calls {@code replacement} instead"
-                      + " of the method (a test double such as a {@code MockPrimitive}, say).\n\n"
+                  "A copy of this workflow whose step {@code $L} calls {@code replacement}\n"
+                      + "instead of the method (a test double such as a {@code MockPrimitive},"
+                      + " say).\n\n"
                       + "@param replacement what the step calls\n"
                       + "@return the new workflow\n",
                   step.methodName())
@@ -242,7 +255,7 @@ public final class WorkflowWriter {
                         + "@return hits, misses, evictions and size now\n",
                     step.methodName())
                 .returns(CACHE_STATS)
-                .addStatement("return $N.stats()", cacheField(step))
+                .addStatement("return this.$N.stats()", cacheField(step))
                 .build());
       }
     }
@@ -254,7 +267,7 @@ public final class WorkflowWriter {
                   "The counters of the whole-run cache, owned by this workflow.\n\n"
                       + "@return hits, misses, evictions and size now\n")
               .returns(CACHE_STATS)
-              .addStatement("return workflowCache.stats()")
+              .addStatement("return this.workflowCache.stats()")
               .build());
     }
 
@@ -270,12 +283,80 @@ public final class WorkflowWriter {
     for (RecordModel record : model.records()) {
       type.addType(record(record));
     }
-    return JavaFile.builder(self.packageName(), type.build())
+    // java.lang types go without imports, unless a type of the workflow's package has the same
+    // simple name (a user class named Exception, say), which would capture it: those are written
+    // qualified. The java.lang types used are those a file with all imports imports.
+    TypeSpec built = type.build();
+    List<String> captured = new ArrayList<>();
+    for (String line : javaFile(self, built, false).toString().split("\n", -1)) {
+      if (line.startsWith("import java.lang.") && line.endsWith(";")) {
+        String name = line.substring("import java.lang.".length(), line.length() - 1);
+        if (inPackage.test(name)) {
+          captured.add(name);
+        }
+      }
+    }
+    if (!captured.isEmpty()) {
+      built = built.toBuilder().alwaysQualify(captured.toArray(new String[0])).build();
+    }
+    return javaFile(self, built, true);
+  }
+
+  private static JavaFile javaFile(ClassName self, TypeSpec type, boolean skipJavaLang) {
+    return JavaFile.builder(self.packageName(), type)
         .addFileComment("Generated by $L. Do not edit.", PROCESSOR)
-        // java.lang types are imported explicitly (the default), so a user class named Exception
-        // or Error in the workflow's package cannot capture them.
+        .skipJavaLangImports(skipJavaLang)
         .indent("  ")
         .build();
+  }
+
+  /**
+   * The text of {@code file}, its lines within {@link #COLUMNS}. JavaPoet breaks long statements
+   * where the writer allows it ({@code $W}), but not declarations (the class's, a field's, a
+   * signature's long generic types) or Javadoc, which are broken here: a declaration after a comma
+   * or before {@code implements}, continued 4 columns further in; Javadoc between words. A line
+   * with a string or character literal is left as it is (a break could fall inside the literal).
+   */
+  public static String text(JavaFile file) {
+    List<String> out = new ArrayList<>();
+    for (String line : file.toString().split("\n", -1)) {
+      out.addAll(fitted(line));
+    }
+    return String.join("\n", out);
+  }
+
+  private static List<String> fitted(String line) {
+    List<String> lines = new ArrayList<>();
+    String rest = line;
+    boolean continued = false;
+    while (rest.length() > COLUMNS && !rest.contains("\"") && !rest.contains("'")) {
+      String indent = rest.substring(0, rest.length() - rest.stripLeading().length());
+      if (rest.stripLeading().startsWith("* ")) {
+        int at = rest.lastIndexOf(' ', COLUMNS);
+        if (at <= indent.length() + 2) {
+          break;
+        }
+        lines.add(rest.substring(0, at));
+        rest = indent + "* " + rest.substring(at + 1);
+        continue;
+      }
+      int implementsAt = rest.indexOf(" implements ");
+      if (implementsAt > 0) {
+        lines.add(rest.substring(0, implementsAt));
+        rest = indent + "    " + rest.substring(implementsAt + 1);
+        continue;
+      }
+      int at = rest.lastIndexOf(", ", COLUMNS - 1);
+      if (at <= indent.length()) {
+        break;
+      }
+      lines.add(rest.substring(0, at + 1));
+      // A continuation of a continuation stays at the same depth.
+      rest = (continued ? indent : indent + "    ") + rest.substring(at + 2);
+      continued = true;
+    }
+    lines.add(rest);
+    return lines;
   }
 
   private static String stagesDescription(WorkflowModel model) {
@@ -393,7 +474,7 @@ public final class WorkflowWriter {
             .addParameter(model.inputType(), "input")
             .addParameter(CONTEXT, "context")
             .returns(ParameterizedTypeName.get(FUTURE, out))
-            .addStatement("return runner.execute(input, context)")
+            .addStatement("return this.runner.execute(input, context)")
             .build());
     type.addMethod(
         MethodSpec.methodBuilder("name")
@@ -407,7 +488,7 @@ public final class WorkflowWriter {
             .addAnnotation(Override.class)
             .addModifiers(Modifier.PUBLIC)
             .returns(TypeName.BOOLEAN)
-            .addStatement("return runner.isBlocking()")
+            .addStatement("return this.runner.isBlocking()")
             .build());
   }
 
@@ -632,7 +713,7 @@ public final class WorkflowWriter {
           arg instanceof Arg.Whole
               ? step.inputType()
               : arg instanceof Arg.Component ? step.paramTypes().get(i).box() : null;
-      passed.add(i == 0 ? "" : ", ").add(type == null ? value : passedAs(value, type, step, i));
+      passed.add(i == 0 ? "" : ",$W").add(type == null ? value : passedAs(value, type, step, i));
     }
     CodeBlock args = passed.build();
     CodeBlock call =
@@ -661,14 +742,16 @@ public final class WorkflowWriter {
     MethodSpec.Builder method =
         MethodSpec.methodBuilder(callFactoryName(step))
             .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-            .addParameter(model.userClass(), "steps")
             .returns(ParameterizedTypeName.get(PRIMITIVE, step.inputType(), step.valueType()));
+    // A static step needs no instance: no parameter, which would go unused.
     if (!step.isStatic()) {
-      method.addStatement("$T.requireNonNull(steps, $S)", OBJECTS, "steps");
+      method
+          .addParameter(model.userClass(), "steps")
+          .addStatement("$T.requireNonNull(steps, $S)", OBJECTS, "steps");
     }
     return method
         .addCode(
-            "return $T.<$T, $T>$L($S, ($T in, $T context) -> {\n$>$L$<});\n",
+            "return $T.<$T, $T>$L($S,$W($T in, $T context) -> {\n$>$L$<});\n",
             LAMBDA,
             step.inputType(),
             step.valueType(),
@@ -680,35 +763,44 @@ public final class WorkflowWriter {
         .build();
   }
 
+  /** {@code compose()}: the stages into a list, one statement each, then the sequence. */
   private static MethodSpec compose(WorkflowModel model) {
-    CodeBlock.Builder stages = CodeBlock.builder();
-    boolean first = true;
+    TypeName anyPrimitive =
+        ParameterizedTypeName.get(
+            PRIMITIVE,
+            WildcardTypeName.subtypeOf(Object.class),
+            WildcardTypeName.subtypeOf(Object.class));
+    CodeBlock.Builder code =
+        CodeBlock.builder()
+            .addStatement(
+                "$T stages = new $T<>()",
+                ParameterizedTypeName.get(LIST, anyPrimitive),
+                ARRAY_LIST);
     int index = 0;
     for (StageModel stage : model.stages()) {
       index++;
-      if (!first) {
-        stages.add(",\n");
-      }
-      first = false;
       if (stage instanceof StageModel.Single single) {
-        stages.add(stepPrimitive(model, single.step()));
+        code.addStatement("stages.add($L)", stepPrimitive(model, single.step()));
       } else if (stage instanceof StageModel.Parallel parallel) {
-        stages.add("$T.<$T, $T>of(", PARALLEL, parallel.inputType(), Object.class);
+        CodeBlock.Builder branches = CodeBlock.builder();
         for (int b = 0; b < parallel.branches().size(); b++) {
-          stages.add(
-              b == 0 ? "\n$>$>$L" : ",\n$L", stepPrimitive(model, parallel.branches().get(b)));
+          branches.add(b == 0 ? "$L" : ",\n$L", stepPrimitive(model, parallel.branches().get(b)));
         }
-        stages.add(")$<$<\n");
         TypeName listOfObject = ParameterizedTypeName.get(LIST, ClassName.get(Object.class));
         CodeBlock.Builder construct = CodeBlock.builder().add("new $T(", parallel.result().name());
         List<RecordModel.Component> components = parallel.result().components();
         for (int c = 0; c < components.size(); c++) {
           construct.add(
-              c == 0 ? "($T) r.get($L)" : ", ($T) r.get($L)", components.get(c).type(), c);
+              c == 0 ? "($T) r.get($L)" : ",$W($T) r.get($L)", components.get(c).type(), c);
         }
         construct.add(")");
-        stages.add(
-            ".then($T.<$T, $T>of($S, ($T r) -> $L))",
+        code.add(
+            "stages.add(\n$>$>$T.<$T, $T>of(\n$>$>$L)$<$<\n"
+                + ".then($T.<$T, $T>of($S,$W($T r) ->$W$L))$<$<);\n",
+            PARALLEL,
+            parallel.inputType(),
+            Object.class,
+            branches.build(),
             LAMBDA,
             listOfObject,
             parallel.result().name(),
@@ -717,25 +809,71 @@ public final class WorkflowWriter {
             construct.build());
       } else if (stage instanceof StageModel.ForEach each) {
         if (each.arrayType() != null) {
-          stages.add("$L,\n", arrayToList(each, index));
+          code.addStatement("stages.add($L)", arrayToList(each, index));
         }
-        stages.add(
-            "$T.forEach($L, $L)",
+        code.addStatement(
+            "stages.add($T.forEach($L,$W$L))",
             PARALLEL,
             stepPrimitive(model, each.step()),
             each.maxConcurrency());
       }
     }
-    return MethodSpec.methodBuilder("compose")
-        .addAnnotation(
-            AnnotationSpec.builder(SuppressWarnings.class)
-                .addMember("value", "$S", "unchecked")
-                .build())
+    code.addStatement("return $T.ofUnchecked(stages)", SEQUENTIAL);
+    MethodSpec.Builder method = MethodSpec.methodBuilder("compose");
+    if (castsUnchecked(model)) {
+      method.addAnnotation(suppressWarnings(List.of("unchecked")));
+    }
+    return method
         .addJavadoc("The stages in order; each step's failures name the step.\n")
         .addModifiers(Modifier.PRIVATE)
         .returns(ParameterizedTypeName.get(PRIMITIVE, model.inputType(), model.outputType()))
-        .addCode("return $T.ofUnchecked($T.of(\n$>$>$L$<$<));\n", SEQUENTIAL, LIST, stages.build())
+        .addCode(code.build())
         .build();
+  }
+
+  private static AnnotationSpec suppressWarnings(List<String> tokens) {
+    CodeBlock.Builder value = CodeBlock.builder();
+    for (int i = 0; i < tokens.size(); i++) {
+      value.add(i == 0 ? "$S" : ", $S", tokens.get(i));
+    }
+    return AnnotationSpec.builder(SuppressWarnings.class)
+        .addMember("value", tokens.size() == 1 ? "$L" : "{$L}", value.build())
+        .build();
+  }
+
+  /**
+   * Whether {@code compose()} casts a parallel branch's result (an {@code Object}) to a type that
+   * is not reifiable, an unchecked cast.
+   */
+  private static boolean castsUnchecked(WorkflowModel model) {
+    for (StageModel stage : model.stages()) {
+      if (stage instanceof StageModel.Parallel parallel) {
+        for (RecordModel.Component component : parallel.result().components()) {
+          if (!reifiable(component.type())) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Whether a cast to {@code type} can be checked at run time (JLS 4.7). */
+  private static boolean reifiable(TypeName type) {
+    if (type instanceof ArrayTypeName array) {
+      return reifiable(array.componentType());
+    }
+    if (type instanceof ParameterizedTypeName parameterized) {
+      for (TypeName argument : parameterized.typeArguments()) {
+        if (!(argument instanceof WildcardTypeName wildcard)
+            || !wildcard.upperBounds().equals(List.of(ClassName.OBJECT))
+            || !wildcard.lowerBounds().isEmpty()) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return type.isPrimitive() || type instanceof ClassName;
   }
 
   /** Step( Fallback( Cache( Retry( Timeout( call ))))), as far as the step has policies. */
@@ -743,16 +881,16 @@ public final class WorkflowWriter {
     PolicyModel policies = step.policies();
     CodeBlock body =
         policies.cache() != null
-            ? CodeBlock.of("$N", cacheField(step))
+            ? CodeBlock.of("this.$N", cacheField(step))
             : innerPolicies(
                 policies,
                 step.inputType(),
                 step.valueType(),
-                CodeBlock.of("$N", fieldName(step)),
+                CodeBlock.of("this.$N", fieldName(step)),
                 constantPrefix(step));
     body = fallbackWrap(model, policies.fallback(), step.inputType(), step.valueType(), body);
     return CodeBlock.of(
-        "$T.<$T, $T>of($S, $L)", STEP, step.inputType(), step.valueType(), step.stepName(), body);
+        "$T.<$T, $T>of($S,$W$L)", STEP, step.inputType(), step.valueType(), step.stepName(), body);
   }
 
   /** Retry( Timeout( inner )): the policies inside the cache. */
@@ -762,7 +900,7 @@ public final class WorkflowWriter {
     if (policies.timeout() != null) {
       code =
           CodeBlock.of(
-              "$T.<$T, $T>of($L, $N, $L)",
+              "$T.<$T, $T>of($L,$W$N,$W$L)",
               TIMEOUT,
               in,
               out,
@@ -771,7 +909,7 @@ public final class WorkflowWriter {
               policies.timeout().interrupt());
     }
     if (policies.retry() != null) {
-      code = CodeBlock.of("$T.<$T, $T>of($L, $N)", RETRY, in, out, code, prefix + "_RETRY");
+      code = CodeBlock.of("$T.<$T, $T>of($L,$W$N)", RETRY, in, out, code, prefix + "_RETRY");
     }
     return code;
   }
@@ -781,7 +919,7 @@ public final class WorkflowWriter {
     PolicyModel.Cache cache = policies.cache();
     CodeBlock.Builder code =
         CodeBlock.builder()
-            .add("$T.<$T, $T>builder($L)", CACHE, in, out, inner)
+            .add("$T.<$T, $T>builder($Z$L)", CACHE, in, out, inner)
             .add("\n$>$>.ttl($L)", duration(cache.ttl()))
             .add("\n.maxSize($LL)", cache.maxSize());
     if (cache.keyMethod() != null) {
@@ -825,7 +963,7 @@ public final class WorkflowWriter {
       return inner;
     }
     return CodeBlock.builder()
-        .add("$T.<$T, $T>builder($L)", FALLBACK, in, out, inner)
+        .add("$T.<$T, $T>builder($Z$L)", FALLBACK, in, out, inner)
         .add("$>$>")
         .add(filters("applyOn", fallback.applyOn()))
         .add(filters("skipOn", fallback.skipOn()))
@@ -851,7 +989,7 @@ public final class WorkflowWriter {
     String causeVar = "cause" + depth;
     String contextVar = "context" + depth;
     CodeBlock target =
-        fallback.isStatic() ? CodeBlock.of("$T", model.userClass()) : CodeBlock.of("steps");
+        fallback.isStatic() ? CodeBlock.of("$T", model.userClass()) : CodeBlock.of("this.steps");
     CodeBlock call =
         CodeBlock.of(
             "$L.$N($L)",
@@ -866,7 +1004,7 @@ public final class WorkflowWriter {
         result =
             CodeBlock.of("{\n$>$L;\nreturn $T.<$T>completedFuture(null);\n$<}", call, FUTURE, out);
       } else {
-        result = CodeBlock.of("$T.<$T>completedFuture($L)", FUTURE, out, call);
+        result = CodeBlock.of("$T.<$T>completedFuture($Z$L)", FUTURE, out, call);
       }
     } else {
       // The fallback has its own fallback: run it as a primitive with that chain around it.
@@ -884,7 +1022,7 @@ public final class WorkflowWriter {
               : innerCall;
       CodeBlock primitive =
           CodeBlock.of(
-              "$T.<$T, $T>$L($S, ($T $N, $T $N) -> $L)",
+              "$T.<$T, $T>$L($S,$W($T $N, $T $N) ->$W$L)",
               LAMBDA,
               in,
               out,
@@ -903,7 +1041,7 @@ public final class WorkflowWriter {
               contextVar);
     }
     return CodeBlock.of(
-        "($T $N, $T $N, $T $N) -> $L",
+        "($T $N, $T $N, $T $N) ->$W$L",
         in,
         inVar,
         Throwable.class,
@@ -929,7 +1067,7 @@ public final class WorkflowWriter {
     CodeBlock.Builder code = CodeBlock.builder();
     for (int i = 0; i < args.size(); i++) {
       if (i > 0) {
-        code.add(", ");
+        code.add(",$W");
       }
       code.add(arg(args.get(i), in, cause, context));
     }
