@@ -39,7 +39,12 @@ JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 
 run() {
   echo "+ $*"
-  "$@"
+  local status=0
+  "$@" || status=$?
+  if [ "$status" != 0 ]; then
+    echo "javac-example.sh: FAILED (exit $status): $*" >&2
+    exit "$status"
+  fi
 }
 
 rm -rf "$work"
