@@ -35,7 +35,22 @@ public record RetryPolicy(
     List<Class<? extends Throwable>> retryOn,
     List<Class<? extends Throwable>> abortOn) {
 
-  /** Checks the ranges above; throws {@link IllegalArgumentException} naming the bad value. */
+  /**
+   * Checks the ranges above.
+   *
+   * @param maxAttempts attempts in all, counting the first call; at least 1
+   * @param delay the first wait; not negative
+   * @param backoff the factor each wait grows by; at least 1
+   * @param maxDelay the cap on a wait before jitter; not less than {@code delay}
+   * @param jitter the random variation as a fraction of the wait, 0 to 1
+   * @param maxDuration the time budget for all attempts, or {@code null} for none; when given,
+   *     greater than {@code delay}
+   * @param retryOn the failures to retry (subclasses included); copied
+   * @param abortOn the failures never to retry, even when they match {@code retryOn}; copied
+   * @throws IllegalArgumentException naming the value out of its range
+   * @throws NullPointerException when {@code delay}, {@code maxDelay}, {@code retryOn} or {@code
+   *     abortOn} is null
+   */
   public RetryPolicy {
     Objects.requireNonNull(delay, "delay");
     Objects.requireNonNull(maxDelay, "maxDelay");

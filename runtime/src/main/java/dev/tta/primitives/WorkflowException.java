@@ -9,9 +9,15 @@ public class WorkflowException extends RuntimeException {
 
   private static final long serialVersionUID = 1L;
 
+  /** The name of the workflow that failed; see {@link #workflow()}. */
   private final String workflow;
+
+  /** The name of the step that failed, or the workflow's; see {@link #step()}. */
   private final String step;
+
+  /** The attempts the failed step made, at least 1; see {@link #attempts()}. */
   private final int attempts;
+
   // The runtime's executor refused the step's work (not the step's own rejection): never retried.
   private final transient boolean rejection;
 
