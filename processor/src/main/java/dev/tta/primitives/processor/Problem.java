@@ -219,6 +219,12 @@ public enum Problem {
       "a type used by workflow %s could not be resolved: %s",
       "fix the missing import or dependency; if another annotation processor generates the type,"
           + " make sure it runs in the same compilation"),
+  PROCESSOR_PATH(
+      "processor-path",
+      "the workflow processor cannot generate %s: %s is not on the annotation processor path",
+      "put com.palantir.javapoet:javapoet:0.22.0 on the processor path next to the processor"
+          + " (Maven and Gradle add it from the processor's POM; plain javac needs it in"
+          + " -processorpath)"),
   INTERNAL_ERROR(
       "internal-error",
       "the workflow processor failed on %s: %s",
@@ -232,6 +238,16 @@ public enum Problem {
     this.id = id;
     this.template = template;
     this.remedy = remedy;
+  }
+
+  /** The message template, for the diagnostics reference's test. */
+  String template() {
+    return template;
+  }
+
+  /** The remedy, for the diagnostics reference's test. */
+  String remedy() {
+    return remedy;
   }
 
   /** The stable id, as shown in brackets: {@code [tta:<id>]}. */

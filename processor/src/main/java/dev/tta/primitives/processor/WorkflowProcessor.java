@@ -133,6 +133,16 @@ public final class WorkflowProcessor extends AbstractProcessor {
         }
         done.add(name);
         generate(type, reporter);
+      } catch (NoClassDefFoundError e) {
+        done.add(name);
+        String missing = String.valueOf(e.getMessage());
+        if (missing.startsWith("com/palantir/javapoet/")) {
+          // A plain javac set-up that left JavaPoet out: say so, not as a crash.
+          reporter.report(
+              Problem.PROCESSOR_PATH, type, type.getSimpleName(), "JavaPoet (" + missing + ")");
+        } else {
+          reporter.report(Problem.INTERNAL_ERROR, type, type.getSimpleName(), trace(e));
+        }
       } catch (RuntimeException | Error e) {
         done.add(name);
         StringWriter trace = new StringWriter();
@@ -140,6 +150,12 @@ public final class WorkflowProcessor extends AbstractProcessor {
         reporter.report(Problem.INTERNAL_ERROR, type, type.getSimpleName(), trace);
       }
     }
+  }
+
+  private static String trace(Throwable e) {
+    StringWriter trace = new StringWriter();
+    e.printStackTrace(new PrintWriter(trace));
+    return trace.toString();
   }
 
   private void generate(TypeElement type, Reporter reporter) {
@@ -166,7 +182,11 @@ public final class WorkflowProcessor extends AbstractProcessor {
       JavaFileObject source =
           processingEnv
               .getFiler()
-              .createSourceFile(file.packageName() + "." + file.typeSpec().name(), type);
+              .createSourceFile(
+                  file.packageName().isEmpty()
+                      ? file.typeSpec().name()
+                      : file.packageName() + "." + file.typeSpec().name(),
+                  type);
       try (Writer writer = source.openWriter()) {
         writer.write(WorkflowWriter.text(file));
       }
