@@ -108,4 +108,15 @@ class Events implements WorkflowListener {
   public void onCacheMiss(WorkflowContext context, String step) {
     each("onCacheMiss", l -> l.onCacheMiss(context, step));
   }
+
+  @Override
+  public void onCircuitStateChange(
+      WorkflowContext context, String breaker, CircuitState from, CircuitState to) {
+    each("onCircuitStateChange", l -> l.onCircuitStateChange(context, breaker, from, to));
+  }
+
+  @Override
+  public void onRejected(WorkflowContext context, String step, Throwable rejection) {
+    each("onRejected", l -> l.onRejected(context, step, rejection));
+  }
 }

@@ -109,4 +109,26 @@ public interface WorkflowListener {
    * @param step the step's name
    */
   default void onCacheMiss(WorkflowContext context, String step) {}
+
+  /**
+   * A circuit breaker changed state.
+   *
+   * @param context the context of the run whose call made it change (for a breaker that opened
+   *     after its open time passed, the run that found it so)
+   * @param breaker the breaker's name: the step's, or the shared name it was given
+   * @param from the state it left
+   * @param to the state it entered
+   */
+  default void onCircuitStateChange(
+      WorkflowContext context, String breaker, CircuitState from, CircuitState to) {}
+
+  /**
+   * A call was refused without running: an open circuit breaker, a full bulkhead, a rate limit that
+   * would wait too long.
+   *
+   * @param context the run's context
+   * @param step the step's name
+   * @param rejection what the call fails with, e.g. a {@link CircuitOpenException}
+   */
+  default void onRejected(WorkflowContext context, String step, Throwable rejection) {}
 }

@@ -3,6 +3,8 @@ package dev.tta.primitives;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -11,6 +13,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
 /**
@@ -34,6 +37,8 @@ public final class WorkflowRuntime implements AutoCloseable {
   private final List<WorkflowListener> listeners;
   private final Events events;
   private final boolean closeable;
+  // Policies shared by name (a breaker, a bulkhead, a rate limit): kind + name -> instance.
+  private final ConcurrentMap<String, Shared> shared = new ConcurrentHashMap<>();
   private volatile boolean closed;
   // Whether a generated workflow may call its steps in place: no listener, not closed. One field
   // read on the direct-run path, which costs about four nanoseconds in all.
@@ -143,6 +148,50 @@ public final class WorkflowRuntime implements AutoCloseable {
    */
   public boolean isClosed() {
     return closed;
+  }
+
+  /**
+   * The instance of a policy shared by {@code name} in this runtime: every declaration of the same
+   * kind and name gets the same one (one API key, one backend). Made by {@code create} on first
+   * use; a later declaration with other settings fails, naming both.
+   *
+   * @param kind the policy kind, e.g. "CircuitBreaker"
+   * @param name the shared name
+   * @param settings the declaration's settings; compared with {@code equals}, shown by {@code
+   *     toString}
+   * @param create makes the instance for the first declaration
+   * @return the shared instance
+   * @throws IllegalStateException if the name is taken by a declaration with other settings
+   */
+  <T> T shared(String kind, String name, Object settings, Supplier<? extends T> create) {
+    Shared entry =
+        shared.computeIfAbsent(kind + "\u0000" + name, k -> new Shared(settings, create.get()));
+    if (!entry.settings.equals(settings)) {
+      throw new IllegalStateException(
+          "two @"
+              + kind
+              + " declarations named \""
+              + name
+              + "\" in one runtime differ: "
+              + entry.settings
+              + " and "
+              + settings
+              + "; give them one setting or different names");
+    }
+    @SuppressWarnings("unchecked") // one kind always holds one type of instance
+    T instance = (T) entry.instance;
+    return instance;
+  }
+
+  /** A shared policy instance and the settings it was made with. */
+  private static final class Shared {
+    final Object settings;
+    final Object instance;
+
+    Shared(Object settings, Object instance) {
+      this.settings = settings;
+      this.instance = instance;
+    }
   }
 
   /** Whether runs may call a generated workflow's steps in place: no listener, and open. */
