@@ -92,11 +92,31 @@ public record RetryPolicy(
   /**
    * Whether a failure may be retried under this policy (ignoring attempts and time left).
    *
+   * <p>A {@link CircuitOpenException} is retried only when {@code retryOn} names it, or a supertype
+   * of it other than {@code Exception}, {@code RuntimeException} and {@code Throwable}: retrying a
+   * call the breaker refused would only be refused again, so the defaults do not.
+   *
    * @param failure the step's own failure
    * @return {@code true} if it matches retry-on and not abort-on
    */
   public boolean isRetryable(Throwable failure) {
+    if (failure instanceof CircuitOpenException && !namesCircuitOpen()) {
+      return false;
+    }
     return Futures.isAny(failure, retryOn) && !Futures.isAny(failure, abortOn);
+  }
+
+  /** Whether {@code retryOn} asks for refusals of an open breaker by a type narrower than all. */
+  private boolean namesCircuitOpen() {
+    for (Class<? extends Throwable> type : retryOn) {
+      if (type.isAssignableFrom(CircuitOpenException.class)
+          && type != Exception.class
+          && type != RuntimeException.class
+          && type != Throwable.class) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

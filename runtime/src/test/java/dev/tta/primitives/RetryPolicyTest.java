@@ -41,6 +41,34 @@ class RetryPolicyTest {
     assertEquals(List.of(), policy.abortOn());
   }
 
+  // ---- refusals of an open circuit breaker ----
+
+  @Test
+  void anOpenBreakersRefusalIsRetriedOnlyWhenRetryOnAsksForItNarrowly() {
+    CircuitOpenException refused = new CircuitOpenException("api", Duration.ofSeconds(30));
+
+    assertFalse(RetryPolicy.builder().build().isRetryable(refused), "default retryOn = Exception");
+    assertFalse(RetryPolicy.builder().retryOn(RuntimeException.class).build().isRetryable(refused));
+    assertFalse(RetryPolicy.builder().retryOn(Throwable.class).build().isRetryable(refused));
+    assertTrue(
+        RetryPolicy.builder().retryOn(CircuitOpenException.class).build().isRetryable(refused));
+    assertTrue(
+        RetryPolicy.builder()
+            .retryOn(IOException.class, CircuitOpenException.class)
+            .build()
+            .isRetryable(refused));
+    assertFalse(
+        RetryPolicy.builder()
+            .retryOn(CircuitOpenException.class)
+            .abortOn(CircuitOpenException.class)
+            .build()
+            .isRetryable(refused),
+        "abortOn still wins");
+    assertTrue(
+        RetryPolicy.builder().build().isRetryable(new IllegalStateException("other")),
+        "other runtime exceptions keep the default");
+  }
+
   // ---- constructor ranges ----
 
   @Test
