@@ -580,4 +580,19 @@ class CircuitBreakerPrimitiveTest {
         breaker.stats(),
         "the failure count matches the outcomes kept");
   }
+
+  @Test
+  void aBreakerAroundACompositionIsNamedAfterTheWorkflow() {
+    CircuitBreakerPrimitive<String, String> breaker =
+        CircuitBreakerPrimitive.of(
+            backend.then(LambdaPrimitive.<String, String>of("after", in -> in)),
+            policy().window(1).minimumCalls(1).build());
+    backend.failWith = new IOException("down");
+    breaker.execute("x", context);
+
+    CircuitOpenException refused =
+        assertInstanceOf(CircuitOpenException.class, failureOf(breaker.execute("x", context)));
+    assertEquals("wf", refused.breaker(), "never an internal name such as 'sequence'");
+    assertEquals(List.of("wf CLOSED->OPEN", "rejected wf: CircuitOpenException"), events);
+  }
 }
