@@ -18,16 +18,12 @@ import javax.lang.model.type.TypeMirror;
 /** Reads annotations through mirrors only: the processor never loads a user's classes. */
 public final class Mirrors {
 
-  /** Qualified names of our annotations. */
+  /** Qualified names of our annotations (the policies' are their kinds'). */
   public static final String PACKAGE = "dev.tta.primitives.annotations";
 
   public static final String WORKFLOW = PACKAGE + ".Workflow";
   public static final String STEP = PACKAGE + ".Step";
   public static final String PARALLEL = PACKAGE + ".Parallel";
-  public static final String RETRY = PACKAGE + ".Retry";
-  public static final String TIMEOUT = PACKAGE + ".Timeout";
-  public static final String CACHED = PACKAGE + ".Cached";
-  public static final String FALLBACK = PACKAGE + ".Fallback";
 
   private Mirrors() {}
 

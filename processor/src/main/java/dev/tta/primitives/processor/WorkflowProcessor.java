@@ -3,6 +3,7 @@ package dev.tta.primitives.processor;
 import com.google.auto.service.AutoService;
 import com.palantir.javapoet.JavaFile;
 import dev.tta.primitives.processor.model.WorkflowModel;
+import dev.tta.primitives.processor.policy.PolicyKinds;
 import dev.tta.primitives.processor.validation.WorkflowValidator;
 import dev.tta.primitives.processor.writing.WorkflowWriter;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.Writer;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -42,8 +44,7 @@ import javax.tools.JavaFileObject;
 public final class WorkflowProcessor extends AbstractProcessor {
 
   private static final List<String> STEP_ANNOTATIONS = List.of(Mirrors.STEP, Mirrors.PARALLEL);
-  private static final List<String> POLICY_ANNOTATIONS =
-      List.of(Mirrors.RETRY, Mirrors.TIMEOUT, Mirrors.CACHED, Mirrors.FALLBACK);
+  private static final List<String> POLICY_ANNOTATIONS = PolicyKinds.annotations();
 
   /** Classes waiting for types that another processor may still generate. */
   private final Set<String> deferred = new LinkedHashSet<>();
@@ -56,16 +57,13 @@ public final class WorkflowProcessor extends AbstractProcessor {
 
   @Override
   public Set<String> getSupportedAnnotationTypes() {
-    return Set.of(
-        Mirrors.WORKFLOW,
-        Mirrors.STEP,
-        Mirrors.PARALLEL,
-        Mirrors.RETRY,
-        Mirrors.TIMEOUT,
-        Mirrors.CACHED,
-        Mirrors.FALLBACK,
-        // Our generated files carry @Generated; claiming it keeps -Xlint:processing quiet.
-        "javax.annotation.processing.Generated");
+    Set<String> supported = new LinkedHashSet<>();
+    supported.add(Mirrors.WORKFLOW);
+    supported.addAll(STEP_ANNOTATIONS);
+    supported.addAll(POLICY_ANNOTATIONS);
+    // Our generated files carry @Generated; claiming it keeps -Xlint:processing quiet.
+    supported.add("javax.annotation.processing.Generated");
+    return Collections.unmodifiableSet(supported);
   }
 
   @Override

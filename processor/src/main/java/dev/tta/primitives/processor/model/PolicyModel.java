@@ -1,94 +1,47 @@
 package dev.tta.primitives.processor.model;
 
-import com.palantir.javapoet.TypeName;
-import java.time.Duration;
-import java.util.List;
+import dev.tta.primitives.processor.policy.PolicyKind;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
- * The policies on a step or on the whole workflow, checked and resolved: durations are parsed,
- * exception types are type names. Each part is {@code null} when its annotation is absent. They
- * wrap the call in the fixed order Fallback( Cache( Retry( Timeout( call )))).
+ * The policies on a step or on the whole workflow, checked and resolved: each present kind with its
+ * model (durations parsed, exception types as type names). They wrap the call in the order of
+ * {@link dev.tta.primitives.processor.policy.PolicyKinds#ORDER}.
  *
- * @param retry {@code @Retry}
- * @param timeout {@code @Timeout}
- * @param cache {@code @Cached}
- * @param fallback {@code @Fallback}
+ * @param byKind each present policy's model, by its kind
  */
-public record PolicyModel(Retry retry, Timeout timeout, Cache cache, Fallback fallback) {
+public record PolicyModel(Map<PolicyKind<?>, Object> byKind) {
 
   /** No policy at all. */
-  public static final PolicyModel NONE = new PolicyModel(null, null, null, null);
+  public static final PolicyModel NONE = new PolicyModel(Map.of());
+
+  /** A copy of {@code byKind} that keeps its order. */
+  public PolicyModel {
+    byKind = Collections.unmodifiableMap(new LinkedHashMap<>(byKind));
+  }
 
   /** Whether any policy is present. */
   public boolean isEmpty() {
-    return retry == null && timeout == null && cache == null && fallback == null;
+    return byKind.isEmpty();
   }
 
-  /**
-   * {@code @Retry}.
-   *
-   * @param max attempts in all
-   * @param delay the first wait
-   * @param backoff growth factor
-   * @param maxDelay cap on a wait
-   * @param jitter random variation, 0..1
-   * @param maxDuration time budget, or {@code null}
-   * @param retryOn failures to retry
-   * @param abortOn failures never to retry
-   */
-  public record Retry(
-      int max,
-      Duration delay,
-      double backoff,
-      Duration maxDelay,
-      double jitter,
-      Duration maxDuration,
-      List<TypeName> retryOn,
-      List<TypeName> abortOn) {}
+  /** The model of {@code kind}, or {@code null} when that policy is absent. */
+  @SuppressWarnings("unchecked") // with() stores each model under its own kind
+  public <M> M get(PolicyKind<M> kind) {
+    return (M) byKind.get(kind);
+  }
 
-  /**
-   * {@code @Timeout}.
-   *
-   * @param value the deadline per attempt
-   * @param interrupt whether to interrupt a late call
-   */
-  public record Timeout(Duration value, boolean interrupt) {}
+  /** Whether the policy {@code kind} is present. */
+  public boolean has(PolicyKind<?> kind) {
+    return byKind.containsKey(kind);
+  }
 
-  /**
-   * {@code @Cached}.
-   *
-   * @param ttl entry lifetime
-   * @param maxSize most entries kept
-   * @param keyMethod the method computing the key, or {@code null} for the data arguments
-   * @param keyStatic whether the key method is static
-   * @param keyArgs how to fill the key method's parameters
-   */
-  public record Cache(
-      Duration ttl,
-      long maxSize,
-      String keyMethod,
-      boolean keyStatic,
-      List<StepModel.Arg> keyArgs) {}
-
-  /**
-   * {@code @Fallback}.
-   *
-   * @param method the fallback method
-   * @param isStatic whether it is static
-   * @param async whether it returns a {@code CompletionStage}
-   * @param args how to fill its parameters (data, cause, context)
-   * @param causeType the declared type of its cause parameter, or {@code null} if it takes none
-   * @param applyOn failures it handles
-   * @param skipOn failures it never handles
-   * @param next the fallback's own fallback (a chain), or {@code null}
-   */
-  public record Fallback(
-      String method,
-      boolean isStatic,
-      boolean async,
-      List<StepModel.Arg> args,
-      TypeName causeType,
-      List<TypeName> applyOn,
-      List<TypeName> skipOn,
-      Fallback next) {}
+  /** These policies and {@code kind}'s {@code model}. */
+  public <M> PolicyModel with(PolicyKind<M> kind, M model) {
+    Map<PolicyKind<?>, Object> more = new LinkedHashMap<>(byKind);
+    more.put(kind, model);
+    return new PolicyModel(more);
+  }
 }

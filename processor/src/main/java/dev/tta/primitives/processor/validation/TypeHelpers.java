@@ -12,7 +12,7 @@ import javax.lang.model.util.Elements;
 import javax.lang.model.util.Types;
 
 /** Questions about types that both validators ask, answered through the compiler's model. */
-final class TypeHelpers {
+public final class TypeHelpers {
 
   private static final String CONTEXT = "dev.tta.primitives.WorkflowContext";
   private static final String STAGE = "java.util.concurrent.CompletionStage";
@@ -26,7 +26,7 @@ final class TypeHelpers {
   }
 
   /** Whether {@code type} is the declared type named {@code qualifiedName}. */
-  boolean isNamed(TypeMirror type, String qualifiedName) {
+  public boolean isNamed(TypeMirror type, String qualifiedName) {
     return type.getKind() == TypeKind.DECLARED
         && ((TypeElement) ((DeclaredType) type).asElement())
             .getQualifiedName()
@@ -34,18 +34,18 @@ final class TypeHelpers {
   }
 
   /** Whether a parameter of this type receives the run's context rather than data. */
-  boolean isContext(TypeMirror type) {
+  public boolean isContext(TypeMirror type) {
     return isNamed(type, CONTEXT);
   }
 
-  boolean isCompletionStage(TypeMirror type) {
+  public boolean isCompletionStage(TypeMirror type) {
     TypeElement stage = elements.getTypeElement(STAGE);
     return type.getKind() == TypeKind.DECLARED
         && types.isAssignable(types.erasure(type), types.erasure(stage.asType()));
   }
 
   /** What a {@code CompletionStage} subtype yields ({@code Object} when raw). */
-  TypeMirror stageValue(TypeMirror stage) {
+  public TypeMirror stageValue(TypeMirror stage) {
     TypeMirror arg = supertypeArgument(stage, STAGE);
     return arg != null ? arg : object();
   }
@@ -54,7 +54,7 @@ final class TypeHelpers {
     return elements.getTypeElement("java.lang.Object").asType();
   }
 
-  TypeMirror boxed(TypeMirror type) {
+  public TypeMirror boxed(TypeMirror type) {
     return type.getKind().isPrimitive() ? types.boxedClass((PrimitiveType) type).asType() : type;
   }
 

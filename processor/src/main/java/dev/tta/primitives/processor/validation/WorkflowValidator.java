@@ -438,8 +438,7 @@ public final class WorkflowValidator {
         named.add(value);
       }
     }
-    called.addAll(policies.fallbackMethods());
-    called.addAll(policies.keyMethods());
+    called.addAll(policies.calledMethods());
     named.addAll(policies.filterTypes());
     for (Element element : called) {
       deprecation(element, tokens);
@@ -540,37 +539,13 @@ public final class WorkflowValidator {
             generatedValue));
   }
 
-  /**
-   * A policy annotation on a method that is neither a step nor a fallback never applies; on a
-   * fallback only {@code @Fallback} does.
-   */
+  /** Policies on methods that are neither steps nor fallbacks, or on fallbacks. */
   private void checkOrphanPolicies(TypeElement type, List<Candidate> candidates) {
     Set<ExecutableElement> steps = new HashSet<>();
     for (Candidate c : candidates) {
       steps.add(c.method());
     }
-    for (ExecutableElement method : ElementFilter.methodsIn(type.getEnclosedElements())) {
-      if (steps.contains(method)) {
-        continue;
-      }
-      boolean fallback = policies.fallbackMethods().contains(method);
-      for (String policy :
-          List.of(Mirrors.RETRY, Mirrors.TIMEOUT, Mirrors.CACHED, Mirrors.FALLBACK)) {
-        Optional<AnnotationMirror> mirror = Mirrors.find(method, policy);
-        if (mirror.isEmpty() || (fallback && policy.equals(Mirrors.FALLBACK))) {
-          continue; // a fallback's own @Fallback makes a chain
-        }
-        // The writer calls a fallback method directly: @Retry, @Timeout or @Cached on it were
-        // dropped without a word. They are errors now, like a policy on any non-step method.
-        reporter.report(
-            fallback ? Problem.POLICY_ON_FALLBACK : Problem.POLICY_NOT_STEP,
-            method,
-            mirror.get(),
-            null,
-            mirror.get().getAnnotationType().asElement().getSimpleName(),
-            method(method));
-      }
-    }
+    policies.checkOrphans(type, steps);
   }
 
   /** What stage {@code s} hands to the next stage, from its methods' return types. */

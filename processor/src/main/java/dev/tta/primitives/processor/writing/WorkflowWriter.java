@@ -12,7 +12,6 @@ import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import com.palantir.javapoet.WildcardTypeName;
-import dev.tta.primitives.processor.model.PolicyModel;
 import dev.tta.primitives.processor.model.RecordModel;
 import dev.tta.primitives.processor.model.StageModel;
 import dev.tta.primitives.processor.model.StepModel;
@@ -31,29 +30,19 @@ import javax.lang.model.element.Modifier;
 /** Writes the generated workflow class for a {@link WorkflowModel}, with JavaPoet only. */
 public final class WorkflowWriter {
 
-  private static final String RUNTIME = "dev.tta.primitives";
+  private static final String RUNTIME = Snippets.RUNTIME;
   private static final ClassName PRIMITIVE = ClassName.get(RUNTIME, "WorkflowPrimitive");
-  private static final ClassName CONTEXT = ClassName.get(RUNTIME, "WorkflowContext");
+  private static final ClassName CONTEXT = Snippets.CONTEXT;
   private static final ClassName RUNTIME_TYPE = ClassName.get(RUNTIME, "WorkflowRuntime");
   private static final ClassName RUNNER = ClassName.get(RUNTIME, "WorkflowRunner");
-  private static final ClassName LAMBDA = ClassName.get(RUNTIME, "LambdaPrimitive");
+  private static final ClassName LAMBDA = Snippets.LAMBDA;
   private static final ClassName STEP = ClassName.get(RUNTIME, "StepPrimitive");
   private static final ClassName SEQUENTIAL = ClassName.get(RUNTIME, "SequentialPrimitive");
   private static final ClassName PARALLEL = ClassName.get(RUNTIME, "ParallelPrimitive");
-  private static final ClassName RETRY = ClassName.get(RUNTIME, "RetryPrimitive");
-  private static final ClassName RETRY_POLICY = ClassName.get(RUNTIME, "RetryPolicy");
-  private static final ClassName TIMEOUT = ClassName.get(RUNTIME, "TimeoutPrimitive");
-  private static final ClassName CACHE = ClassName.get(RUNTIME, "CachePrimitive");
-  private static final ClassName CACHE_STATS = ClassName.get(RUNTIME, "CacheStats");
-  private static final ClassName FALLBACK = ClassName.get(RUNTIME, "FallbackPrimitive");
-  private static final ClassName DURATION = ClassName.get("java.time", "Duration");
-  private static final ClassName FUTURE =
-      ClassName.get("java.util.concurrent", "CompletableFuture");
-  private static final ClassName COMPLETION_EXCEPTION =
-      ClassName.get("java.util.concurrent", "CompletionException");
+  private static final ClassName FUTURE = Snippets.FUTURE;
+  private static final ClassName COMPLETION_EXCEPTION = Snippets.COMPLETION_EXCEPTION;
   private static final ClassName LIST = ClassName.get("java.util", "List");
   private static final ClassName ARRAY_LIST = ClassName.get("java.util", "ArrayList");
-  private static final ClassName ARRAYS = ClassName.get("java.util", "Arrays");
   private static final ClassName OBJECTS = ClassName.get("java.util", "Objects");
   private static final ClassName GENERATED =
       ClassName.get("javax.annotation.processing", "Generated");
@@ -91,25 +80,15 @@ public final class WorkflowWriter {
       type.addModifiers(Modifier.PUBLIC);
     }
     List<StepModel> steps = model.steps();
+    PolicyWiring policies = new PolicyWiring(model, WorkflowWriter::fieldName);
 
-    addPolicyConstants(type, model);
+    for (FieldSpec constant : policies.constants()) {
+      type.addField(constant);
+    }
     type.addField(model.userClass(), "steps", Modifier.PRIVATE, Modifier.FINAL);
     type.addField(RUNTIME_TYPE, "runtime", Modifier.PRIVATE, Modifier.FINAL);
-    for (StepModel step : steps) {
-      if (step.policies().cache() != null) {
-        type.addField(
-            ParameterizedTypeName.get(CACHE, step.inputType(), step.valueType()),
-            cacheField(step),
-            Modifier.PRIVATE,
-            Modifier.FINAL);
-      }
-    }
-    if (model.policies().cache() != null) {
-      type.addField(
-          ParameterizedTypeName.get(CACHE, in, out),
-          "workflowCache",
-          Modifier.PRIVATE,
-          Modifier.FINAL);
+    for (PolicyWiring.Holder holder : policies.holders()) {
+      type.addField(holder.field());
     }
     for (StepModel step : steps) {
       type.addField(
@@ -174,33 +153,11 @@ public final class WorkflowWriter {
       primary.addParameter(callType(step), fieldName(step));
       primary.addStatement("this.$1N = $1N", fieldName(step));
     }
-    for (StepModel step : steps) {
-      if (step.policies().cache() != null) {
-        primary.addStatement(
-            "this.$N = $L",
-            cacheField(step),
-            cacheBuild(
-                model,
-                step.policies(),
-                step.inputType(),
-                step.valueType(),
-                innerPolicies(
-                    step.policies(),
-                    step.inputType(),
-                    step.valueType(),
-                    CodeBlock.of("$N", fieldName(step)),
-                    constantPrefix(step))));
-      }
+    for (PolicyWiring.Holder holder : policies.holders()) {
+      primary.addStatement("this.$N = $L", holder.field(), holder.initialiser());
     }
-    PolicyModel wholeRun = model.policies();
-    CodeBlock root = innerPolicies(wholeRun, in, out, CodeBlock.of("compose()"), "WORKFLOW");
-    if (wholeRun.cache() != null) {
-      primary.addStatement("this.workflowCache = $L", cacheBuild(model, wholeRun, in, out, root));
-      root = CodeBlock.of("this.workflowCache");
-    }
-    root = fallbackWrap(model, wholeRun.fallback(), in, out, root);
     primary.addStatement(
-        "this.runner = $T.of($S, $L, runtime)", RUNNER, model.workflowName(), root);
+        "this.runner = $T.of($S, $L, runtime)", RUNNER, model.workflowName(), policies.workflow());
     type.addMethod(primary.build());
 
     // run / runAsync / execute.
@@ -245,37 +202,15 @@ public final class WorkflowWriter {
               .build());
     }
 
-    for (StepModel step : steps) {
-      if (step.policies().cache() != null) {
-        type.addMethod(
-            MethodSpec.methodBuilder(step.methodName() + "CacheStats")
-                .addModifiers(Modifier.PUBLIC)
-                .addJavadoc(
-                    "The counters of step {@code $L}'s cache, owned by this workflow.\n\n"
-                        + "@return hits, misses, evictions and size now\n",
-                    step.methodName())
-                .returns(CACHE_STATS)
-                .addStatement("return this.$N.stats()", cacheField(step))
-                .build());
-      }
-    }
-    if (model.policies().cache() != null) {
-      type.addMethod(
-          MethodSpec.methodBuilder("cacheStats")
-              .addModifiers(Modifier.PUBLIC)
-              .addJavadoc(
-                  "The counters of the whole-run cache, owned by this workflow.\n\n"
-                      + "@return hits, misses, evictions and size now\n")
-              .returns(CACHE_STATS)
-              .addStatement("return this.workflowCache.stats()")
-              .build());
+    for (MethodSpec accessor : policies.accessors()) {
+      type.addMethod(accessor);
     }
 
     // Factories for each step's call.
     for (StepModel step : steps) {
       type.addMethod(callFactory(model, step));
     }
-    type.addMethod(compose(model));
+    type.addMethod(compose(model, policies));
 
     if (model.inputRecord() != null) {
       type.addType(record(model.inputRecord()));
@@ -542,11 +477,7 @@ public final class WorkflowWriter {
           || single.step().kind() == StepModel.CallKind.ASYNC) {
         return false;
       }
-      PolicyModel policies = single.step().policies();
-      if (policies.timeout() != null
-          || policies.cache() != null
-          || policies.fallback() != null
-          || (policies.retry() != null && policies.retry().maxDuration() != null)) {
+      if (!PolicyWiring.runsDirectly(single.step().policies())) {
         return false;
       }
       for (Arg arg : single.step().args()) {
@@ -707,7 +638,7 @@ public final class WorkflowWriter {
     CodeBlock.Builder passed = CodeBlock.builder();
     for (int i = 0; i < step.args().size(); i++) {
       Arg arg = step.args().get(i);
-      CodeBlock value = arg(arg, "in", "cause", "context");
+      CodeBlock value = Snippets.arg(arg, "in", "cause", "context");
       // The input, and the Input record's components, are boxed.
       TypeName type =
           arg instanceof Arg.Whole
@@ -764,7 +695,7 @@ public final class WorkflowWriter {
   }
 
   /** {@code compose()}: the stages into a list, one statement each, then the sequence. */
-  private static MethodSpec compose(WorkflowModel model) {
+  private static MethodSpec compose(WorkflowModel model, PolicyWiring policies) {
     TypeName anyPrimitive =
         ParameterizedTypeName.get(
             PRIMITIVE,
@@ -780,11 +711,12 @@ public final class WorkflowWriter {
     for (StageModel stage : model.stages()) {
       index++;
       if (stage instanceof StageModel.Single single) {
-        code.addStatement("stages.add($L)", stepPrimitive(model, single.step()));
+        code.addStatement("stages.add($L)", stepPrimitive(policies, single.step()));
       } else if (stage instanceof StageModel.Parallel parallel) {
         CodeBlock.Builder branches = CodeBlock.builder();
         for (int b = 0; b < parallel.branches().size(); b++) {
-          branches.add(b == 0 ? "$L" : ",\n$L", stepPrimitive(model, parallel.branches().get(b)));
+          branches.add(
+              b == 0 ? "$L" : ",\n$L", stepPrimitive(policies, parallel.branches().get(b)));
         }
         TypeName listOfObject = ParameterizedTypeName.get(LIST, ClassName.get(Object.class));
         CodeBlock.Builder construct = CodeBlock.builder().add("new $T(", parallel.result().name());
@@ -814,7 +746,7 @@ public final class WorkflowWriter {
         code.addStatement(
             "stages.add($T.forEach($L,$W$L))",
             PARALLEL,
-            stepPrimitive(model, each.step()),
+            stepPrimitive(policies, each.step()),
             each.maxConcurrency());
       }
     }
@@ -876,179 +808,15 @@ public final class WorkflowWriter {
     return type.isPrimitive() || type instanceof ClassName;
   }
 
-  /** Step( Fallback( Cache( Retry( Timeout( call ))))), as far as the step has policies. */
-  private static CodeBlock stepPrimitive(WorkflowModel model, StepModel step) {
-    PolicyModel policies = step.policies();
-    CodeBlock body =
-        policies.cache() != null
-            ? CodeBlock.of("this.$N", cacheField(step))
-            : innerPolicies(
-                policies,
-                step.inputType(),
-                step.valueType(),
-                CodeBlock.of("this.$N", fieldName(step)),
-                constantPrefix(step));
-    body = fallbackWrap(model, policies.fallback(), step.inputType(), step.valueType(), body);
+  /** Step( policies( call )): the step's call in its policies, as far as it has any. */
+  private static CodeBlock stepPrimitive(PolicyWiring policies, StepModel step) {
     return CodeBlock.of(
-        "$T.<$T, $T>of($S,$W$L)", STEP, step.inputType(), step.valueType(), step.stepName(), body);
-  }
-
-  /** Retry( Timeout( inner )): the policies inside the cache. */
-  private static CodeBlock innerPolicies(
-      PolicyModel policies, TypeName in, TypeName out, CodeBlock inner, String prefix) {
-    CodeBlock code = inner;
-    if (policies.timeout() != null) {
-      code =
-          CodeBlock.of(
-              "$T.<$T, $T>of($L,$W$N,$W$L)",
-              TIMEOUT,
-              in,
-              out,
-              code,
-              prefix + "_TIMEOUT",
-              policies.timeout().interrupt());
-    }
-    if (policies.retry() != null) {
-      code = CodeBlock.of("$T.<$T, $T>of($L,$W$N)", RETRY, in, out, code, prefix + "_RETRY");
-    }
-    return code;
-  }
-
-  private static CodeBlock cacheBuild(
-      WorkflowModel model, PolicyModel policies, TypeName in, TypeName out, CodeBlock inner) {
-    PolicyModel.Cache cache = policies.cache();
-    CodeBlock.Builder code =
-        CodeBlock.builder()
-            .add("$T.<$T, $T>builder($Z$L)", CACHE, in, out, inner)
-            .add("\n$>$>.ttl($L)", duration(cache.ttl()))
-            .add("\n.maxSize($LL)", cache.maxSize());
-    if (cache.keyMethod() != null) {
-      CodeBlock target =
-          cache.keyStatic() ? CodeBlock.of("$T", model.userClass()) : CodeBlock.of("steps");
-      // A key method may declare checked exceptions; a Function cannot, so they travel wrapped.
-      code.add(
-          "\n.key(($T in) -> {\n$>try {\n$>return $L.$N($L);\n$<}"
-              + " catch ($T | $T e) {\n$>throw e;\n$<}"
-              + " catch ($T t) {\n$>throw new $T(t);\n$<}\n$<})",
-          in,
-          target,
-          cache.keyMethod(),
-          args(cache.keyArgs(), "in", "null", "null"),
-          RuntimeException.class,
-          Error.class,
-          Throwable.class,
-          COMPLETION_EXCEPTION);
-    }
-    return code.add("\n.build(runtime)$<$<").build();
-  }
-
-  /** Fallback( inner ), with a chain through the fallback's own fallback. */
-  private static CodeBlock fallbackWrap(
-      WorkflowModel model,
-      PolicyModel.Fallback fallback,
-      TypeName in,
-      TypeName out,
-      CodeBlock inner) {
-    return fallbackWrap(model, fallback, in, out, inner, 0);
-  }
-
-  private static CodeBlock fallbackWrap(
-      WorkflowModel model,
-      PolicyModel.Fallback fallback,
-      TypeName in,
-      TypeName out,
-      CodeBlock inner,
-      int depth) {
-    if (fallback == null) {
-      return inner;
-    }
-    return CodeBlock.builder()
-        .add("$T.<$T, $T>builder($Z$L)", FALLBACK, in, out, inner)
-        .add("$>$>")
-        .add(filters("applyOn", fallback.applyOn()))
-        .add(filters("skipOn", fallback.skipOn()))
-        .add("\n.recoverAsync($L)$<$<", recovery(model, fallback, in, out, depth))
-        .build();
-  }
-
-  private static CodeBlock filters(String method, List<TypeName> types) {
-    if (types.isEmpty()) {
-      return CodeBlock.of("");
-    }
-    CodeBlock.Builder code = CodeBlock.builder().add("\n.$L(", method);
-    for (int i = 0; i < types.size(); i++) {
-      code.add(i == 0 ? "$T.class" : ", $T.class", types.get(i));
-    }
-    return code.add(")").build();
-  }
-
-  /** A RecoveryFunction lambda calling the fallback method; depth keeps lambda names apart. */
-  private static CodeBlock recovery(
-      WorkflowModel model, PolicyModel.Fallback fallback, TypeName in, TypeName out, int depth) {
-    String inVar = "in" + depth;
-    String causeVar = "cause" + depth;
-    String contextVar = "context" + depth;
-    CodeBlock target =
-        fallback.isStatic() ? CodeBlock.of("$T", model.userClass()) : CodeBlock.of("this.steps");
-    CodeBlock call =
-        CodeBlock.of(
-            "$L.$N($L)",
-            target,
-            fallback.method(),
-            args(fallback.args(), inVar, causeVar, contextVar));
-    CodeBlock result;
-    if (fallback.next() == null) {
-      if (fallback.async()) {
-        result = call;
-      } else if (out.equals(ClassName.get(Void.class))) {
-        result =
-            CodeBlock.of("{\n$>$L;\nreturn $T.<$T>completedFuture(null);\n$<}", call, FUTURE, out);
-      } else {
-        result = CodeBlock.of("$T.<$T>completedFuture($Z$L)", FUTURE, out, call);
-      }
-    } else {
-      // The fallback has its own fallback: run it as a primitive with that chain around it.
-      String innerIn = "in" + (depth + 1) + "x";
-      String innerContext = "context" + (depth + 1) + "x";
-      CodeBlock innerCall =
-          CodeBlock.of(
-              "$L.$N($L)",
-              target,
-              fallback.method(),
-              args(fallback.args(), innerIn, causeVar, innerContext));
-      CodeBlock body =
-          !fallback.async() && out.equals(ClassName.get(Void.class))
-              ? CodeBlock.of("{\n$>$L;\nreturn null;\n$<}", innerCall)
-              : innerCall;
-      CodeBlock primitive =
-          CodeBlock.of(
-              "$T.<$T, $T>$L($S,$W($T $N, $T $N) ->$W$L)",
-              LAMBDA,
-              in,
-              out,
-              fallback.async() ? "ofAsync" : "of",
-              fallback.method(),
-              in,
-              innerIn,
-              CONTEXT,
-              innerContext,
-              body);
-      result =
-          CodeBlock.of(
-              "$L.execute($N, $N)",
-              fallbackWrap(model, fallback.next(), in, out, primitive, depth + 1),
-              inVar,
-              contextVar);
-    }
-    return CodeBlock.of(
-        "($T $N, $T $N, $T $N) ->$W$L",
-        in,
-        inVar,
-        Throwable.class,
-        causeVar,
-        CONTEXT,
-        contextVar,
-        result);
+        "$T.<$T, $T>of($S,$W$L)",
+        STEP,
+        step.inputType(),
+        step.valueType(),
+        step.stepName(),
+        policies.step(step));
   }
 
   /**
@@ -1060,118 +828,6 @@ public final class WorkflowWriter {
   private static CodeBlock passedAs(CodeBlock value, TypeName type, StepModel step, int index) {
     TypeName declared = step.paramTypes().get(index);
     return type.equals(declared) ? value : CodeBlock.of("($T) $L", declared, value);
-  }
-
-  /** The arguments of a call, from the input, the cause and the context. */
-  private static CodeBlock args(List<Arg> args, String in, String cause, String context) {
-    CodeBlock.Builder code = CodeBlock.builder();
-    for (int i = 0; i < args.size(); i++) {
-      if (i > 0) {
-        code.add(",$W");
-      }
-      code.add(arg(args.get(i), in, cause, context));
-    }
-    return code.build();
-  }
-
-  private static CodeBlock arg(Arg arg, String in, String cause, String context) {
-    if (arg instanceof Arg.Whole) {
-      return CodeBlock.of("$N", in);
-    } else if (arg instanceof Arg.Component component) {
-      return CodeBlock.of("$N.$N()", in, component.accessor());
-    } else if (arg instanceof Arg.FanIn fanIn) {
-      CodeBlock.Builder code =
-          CodeBlock.builder().add("$T.<$T>asList(", ARRAYS, fanIn.elementType());
-      for (int a = 0; a < fanIn.accessors().size(); a++) {
-        code.add(a == 0 ? "$N.$N()" : ", $N.$N()", in, fanIn.accessors().get(a));
-      }
-      return code.add(")").build();
-    } else if (arg instanceof Arg.Cause c) {
-      return c.type().equals(ClassName.get(Throwable.class))
-          ? CodeBlock.of("$N", cause)
-          : CodeBlock.of("($T) $N", c.type(), cause);
-    } else {
-      return CodeBlock.of("$N", context);
-    }
-  }
-
-  private static void addPolicyConstants(TypeSpec.Builder type, WorkflowModel model) {
-    for (StepModel step : model.steps()) {
-      addPolicyConstants(type, step.policies(), constantPrefix(step), "step " + step.stepName());
-    }
-    addPolicyConstants(type, model.policies(), "WORKFLOW", "the whole run");
-  }
-
-  private static void addPolicyConstants(
-      TypeSpec.Builder type, PolicyModel policies, String prefix, String what) {
-    if (policies.timeout() != null) {
-      type.addField(
-          FieldSpec.builder(
-                  DURATION, prefix + "_TIMEOUT", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-              .addJavadoc("The {@code @Timeout} of $L: the deadline per attempt.\n", what)
-              .initializer(duration(policies.timeout().value()))
-              .build());
-    }
-    PolicyModel.Retry retry = policies.retry();
-    if (retry != null) {
-      CodeBlock.Builder init =
-          CodeBlock.builder()
-              .add("$T.builder()", RETRY_POLICY)
-              .add("\n$>$>.maxAttempts($L)", retry.max())
-              .add("\n.delay($L)", duration(retry.delay()))
-              .add("\n.backoff($L)", retry.backoff())
-              .add("\n.maxDelay($L)", duration(retry.maxDelay()))
-              .add("\n.jitter($L)", retry.jitter());
-      if (retry.maxDuration() != null) {
-        init.add("\n.maxDuration($L)", duration(retry.maxDuration()));
-      }
-      init.add(filters("retryOn", retry.retryOn()));
-      init.add(filters("abortOn", retry.abortOn()));
-      init.add("\n.build()$<$<");
-      type.addField(
-          FieldSpec.builder(
-                  RETRY_POLICY,
-                  prefix + "_RETRY",
-                  Modifier.PRIVATE,
-                  Modifier.STATIC,
-                  Modifier.FINAL)
-              .addJavadoc("The {@code @Retry} of $L.\n", what)
-              .initializer(init.build())
-              .build());
-    }
-  }
-
-  /** A ready {@code Duration} constant in the largest exact unit. */
-  private static CodeBlock duration(java.time.Duration d) {
-    long nanos = d.toNanos();
-    if (nanos % 1_000_000_000L == 0) {
-      long seconds = d.getSeconds();
-      if (seconds != 0 && seconds % 86_400 == 0) {
-        return CodeBlock.of("$T.ofDays($L)", DURATION, seconds / 86_400);
-      }
-      if (seconds != 0 && seconds % 3_600 == 0) {
-        return CodeBlock.of("$T.ofHours($L)", DURATION, seconds / 3_600);
-      }
-      if (seconds != 0 && seconds % 60 == 0) {
-        return CodeBlock.of("$T.ofMinutes($L)", DURATION, seconds / 60);
-      }
-      return CodeBlock.of("$T.ofSeconds($L)", DURATION, seconds);
-    }
-    if (nanos % 1_000_000L == 0) {
-      return CodeBlock.of("$T.ofMillis($L)", DURATION, nanos / 1_000_000L);
-    }
-    return CodeBlock.of("$T.ofNanos($LL)", DURATION, nanos);
-  }
-
-  private static String constantPrefix(StepModel step) {
-    return "STEP_"
-        + step.methodName()
-            .replaceAll("([a-z0-9])([A-Z])", "$1_$2")
-            .toUpperCase(java.util.Locale.ROOT);
-  }
-
-  private static String cacheField(StepModel step) {
-    return step.methodName() + "StepCache";
   }
 
   private static CodeBlock arrayToList(StageModel.ForEach each, int index) {

@@ -1,0 +1,48 @@
+package dev.tta.primitives.processor.policy;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The policy kinds the processor knows, in the one order they nest: Fallback( Cache( Retry(
+ * Timeout( call )))). The validator reads them in this order and the writer wraps the call in it;
+ * adding a policy means adding its kind here, at its place.
+ */
+public final class PolicyKinds {
+
+  /** {@code @Fallback}. */
+  public static final FallbackKind FALLBACK = new FallbackKind();
+
+  /** {@code @Cached}. */
+  public static final CacheKind CACHE = new CacheKind();
+
+  /** {@code @Retry}. */
+  public static final RetryKind RETRY = new RetryKind();
+
+  /** {@code @Timeout}. */
+  public static final TimeoutKind TIMEOUT = new TimeoutKind();
+
+  /** Every kind, outermost first. */
+  public static final List<PolicyKind<?>> ORDER = List.of(FALLBACK, CACHE, RETRY, TIMEOUT);
+
+  /** Every kind, innermost first: the order in which the writer wraps the call. */
+  public static final List<PolicyKind<?>> INSIDE_OUT = reversed(ORDER);
+
+  private PolicyKinds() {}
+
+  /** The qualified names of the policy annotations, outermost first. */
+  public static List<String> annotations() {
+    List<String> names = new ArrayList<>();
+    for (PolicyKind<?> kind : ORDER) {
+      names.add(kind.annotation());
+    }
+    return List.copyOf(names);
+  }
+
+  private static List<PolicyKind<?>> reversed(List<PolicyKind<?>> kinds) {
+    List<PolicyKind<?>> copy = new ArrayList<>(kinds);
+    Collections.reverse(copy);
+    return List.copyOf(copy);
+  }
+}
