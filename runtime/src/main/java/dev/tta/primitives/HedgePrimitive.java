@@ -28,8 +28,9 @@ import java.util.concurrent.TimeUnit;
  * within {@code delay} costs one timer armed and cancelled, and one that completes at once costs
  * none. A blocking delegate runs as an isolated call on the runtime's executor, the first call
  * included, so the caller is never the thread held and a winner can release it while a loser is
- * still running; a non-blocking one is called directly (later calls from the scheduler's thread).
- * With a {@code delay} of zero all {@code max} calls start at once, without a timer.
+ * still running; a non-blocking one is called directly (the later calls where the scheduler runs
+ * its tasks: on the default one, the runtime's executor). With a {@code delay} of zero all {@code
+ * max} calls start at once, without a timer.
  *
  * <p>Cancelling the returned future cancels every call in flight (interrupting blocking ones only
  * if {@code mayInterruptIfRunning}) and the scheduled next start. No call starts once the run is
@@ -173,7 +174,8 @@ public final class HedgePrimitive<I, O> implements WorkflowPrimitive<I, O>, Stru
     private final List<CompletableFuture<? extends O>> started; // guarded by this
     private final List<Throwable> failures = new ArrayList<>(); // guarded by this; in order
     private int reserved = 1; // calls started or being started, the first one; guarded by this
-    private volatile ScheduledFuture<?> timer; // the pending next start, if any
+    private volatile ScheduledFuture<?> timer; // the pending next start, if any; set under this
+    private int arms; // timers armed so far; only the latest one's handle is kept; guarded by this
     private volatile WorkflowContext inHedge; // the later calls' context, made on first use
 
     Calls(HedgePrimitive<I, O> hedge, I input, WorkflowContext context) {
@@ -252,10 +254,15 @@ public final class HedgePrimitive<I, O> implements WorkflowPrimitive<I, O>, Stru
     /** Schedules the next start after the delay. */
     void arm() {
       WorkflowScheduler scheduler = context.runtime().scheduler();
+      int arm;
+      synchronized (this) {
+        arm = ++arms;
+      }
       ScheduledFuture<?> next;
       try {
-        // A blocking call is handed to the executor at once: start it from the timer thread itself
-        // rather than hopping to the executor twice. Other calls start on the executor.
+        // A blocking call is handed to the executor at once: on the runtime's own timer, start it
+        // from the timer thread rather than hopping to the executor twice. Other calls start where
+        // the scheduler runs its tasks (the default one: on the executor).
         next =
             hedge.delegate.isBlocking() && scheduler instanceof DeadlineQueue.OwnTimer
                 ? ((DeadlineQueue.OwnTimer) scheduler)
@@ -265,7 +272,12 @@ public final class HedgePrimitive<I, O> implements WorkflowPrimitive<I, O>, Stru
         stopAndFail(t, true);
         return;
       }
-      timer = next;
+      synchronized (this) {
+        if (arms != arm) {
+          return; // it ran already (a prompt timer, or one that runs its task at once) and re-armed
+        }
+        timer = next;
+      }
       if (isClaimed()) {
         disarm(); // decided while the timer was being armed
       }

@@ -23,9 +23,13 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Delayed;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -446,6 +450,71 @@ class HedgePrimitiveTest {
     assertEquals(0, time.pendingTasks(), "the third start is still scheduled");
     time.advance(Duration.ofSeconds(1));
     assertEquals(0, entered.getCount());
+  }
+
+  // ---- schedulers ----
+
+  /** The handle of a task that a scheduler ran at once. */
+  private static final class RanAtOnce extends CompletableFuture<Object>
+      implements ScheduledFuture<Object> {
+    RanAtOnce() {
+      complete(null);
+    }
+
+    @Override
+    public long getDelay(TimeUnit unit) {
+      return 0;
+    }
+
+    @Override
+    public int compareTo(Delayed other) {
+      return Long.compare(0, other.getDelay(TimeUnit.NANOSECONDS));
+    }
+  }
+
+  @Test
+  void aSchedulerThatRunsTasksAtOnceStartsEveryCallAndLeavesNothingArmed() {
+    AtomicInteger scheduled = new AtomicInteger();
+    WorkflowRuntime runtime =
+        WorkflowRuntime.builder()
+            .scheduler(
+                (task, delay, unit) -> {
+                  scheduled.incrementAndGet();
+                  task.run();
+                  return new RanAtOnce();
+                })
+            .build();
+    Pending step = new Pending();
+
+    CompletableFuture<String> result =
+        HedgePrimitive.of(step, DELAY, 3).execute("in", WorkflowContext.create("wf", runtime));
+
+    assertEquals(3, step.count());
+    assertEquals(2, scheduled.get());
+    step.call(2).complete("third");
+    assertEquals("third", result.getNow(null));
+    assertTrue(step.call(0).isCancelled());
+    assertTrue(step.call(1).isCancelled());
+  }
+
+  @Test
+  void aSchedulerThatRefusesFailsTheHedgeAndStopsTheCall() {
+    RejectedExecutionException refused = new RejectedExecutionException("timer shut down");
+    WorkflowRuntime runtime =
+        WorkflowRuntime.builder()
+            .scheduler(
+                (task, delay, unit) -> {
+                  throw refused;
+                })
+            .build();
+    Pending step = new Pending();
+
+    CompletableFuture<String> result =
+        HedgePrimitive.of(step, DELAY, 3).execute("in", WorkflowContext.create("wf", runtime));
+
+    assertSame(refused, failureOf(result));
+    assertTrue(step.call(0).isCancelled(), "the call was left running unwatched");
+    assertEquals(1, step.count());
   }
 
   // ---- real threads ----
