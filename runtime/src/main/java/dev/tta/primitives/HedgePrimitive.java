@@ -34,8 +34,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Cancelling the returned future cancels every call in flight (interrupting blocking ones only
  * if {@code mayInterruptIfRunning}) and the scheduled next start. No call starts once the run is
- * cancelled; a start that falls due then cancels the calls in flight and fails the hedge with a
- * {@link CancellationException}.
+ * cancelled: a start that falls due then cancels the calls in flight and fails the hedge with a
+ * {@link CancellationException}, and a call that fails then stops the others and fails the hedge
+ * with its failure at once.
  *
  * @param <I> input type
  * @param <O> output type
@@ -306,9 +307,14 @@ public final class HedgePrimitive<I, O> implements WorkflowPrimitive<I, O>, Stru
 
     /**
      * A call failed. With other calls in flight the hedge waits for them; once none is, it fails
-     * with this failure, the last.
+     * with this failure, the last. In a cancelled run (the call failed because of it, most likely)
+     * nothing is waited for: the others are stopped and the hedge fails with this failure.
      */
     private void failed(Throwable failure) {
+      if (CancelScope.isCancelled(context.scope())) {
+        stopAndFail(failure, true);
+        return;
+      }
       Throwable outcome;
       synchronized (this) {
         if (isClaimed()) {

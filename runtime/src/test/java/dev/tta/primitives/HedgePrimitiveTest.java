@@ -380,6 +380,38 @@ class HedgePrimitiveTest {
     assertEquals(1, step.count(), "a first call started in a cancelled run");
   }
 
+  @Test
+  void aCallFailingInACancelledRunStopsTheOthersAtOnce() {
+    AtomicBoolean stopped = new AtomicBoolean();
+    CancelScope run =
+        new CancelScope() {
+          @Override
+          public boolean isStopped() {
+            return stopped.get();
+          }
+
+          @Override
+          public CancelScope parent() {
+            return null;
+          }
+        };
+    Pending step = new Pending();
+    CompletableFuture<String> result =
+        HedgePrimitive.of(step, DELAY, 3)
+            .execute("in", WorkflowContext.create("wf", time.runtime(), run));
+    time.advance(DELAY);
+    assertEquals(2, step.count());
+
+    stopped.set(true);
+    CancellationException cancelled = new CancellationException("run cancelled");
+    step.call(0).completeExceptionally(cancelled);
+
+    assertTrue(result.isCompletedExceptionally(), "the hedge waited in a cancelled run");
+    assertSame(cancelled, assertThrows(CancellationException.class, () -> result.getNow(null)));
+    assertTrue(step.call(1).isCancelled());
+    assertEquals(0, time.pendingTasks());
+  }
+
   // ---- blocking steps ----
 
   @Test
