@@ -580,6 +580,63 @@ class HedgePrimitiveTest {
     await(firstInterrupted, "the slow call was interrupted");
   }
 
+  @Test
+  void onRealThreadsACancelEndsTheBlockingCallAndDisarmsTheNextStart() throws Exception {
+    try (QuiescentThreads threads = new QuiescentThreads(4)) {
+      AtomicInteger entered = new AtomicInteger();
+      CountDownLatch inCall = new CountDownLatch(1);
+      CountDownLatch never = new CountDownLatch(1);
+      LambdaPrimitive<String, String> step =
+          LambdaPrimitive.of(
+              "fetch",
+              (in, ctx) -> {
+                entered.incrementAndGet();
+                inCall.countDown();
+                never.await(PATIENCE_SECONDS * 3, SECONDS); // until interrupted
+                return "late";
+              });
+      WorkflowContext onThreads = WorkflowContext.create("wf", threads.runtime().build());
+
+      // An hour: the next start stays pending unless the cancel disarms it.
+      CompletableFuture<String> result =
+          HedgePrimitive.of(step, Duration.ofHours(1), 2).execute("in", onThreads);
+      await(inCall, "the first call ran");
+      assertTrue(result.cancel(true));
+
+      assertTrue(
+          threads.awaitQuiescence(Duration.ofSeconds(PATIENCE_SECONDS)),
+          "a call or the next start outlived the cancel");
+      assertEquals(1, entered.get());
+    }
+  }
+
+  @Test
+  void onRealThreadsAWinDisarmsTheNextStart() throws Exception {
+    try (QuiescentThreads threads = new QuiescentThreads(4)) {
+      CountDownLatch release = new CountDownLatch(1);
+      AtomicInteger calls = new AtomicInteger();
+      LambdaPrimitive<String, String> step =
+          LambdaPrimitive.of(
+              "fetch",
+              (in, ctx) -> {
+                calls.incrementAndGet();
+                release.await(PATIENCE_SECONDS, SECONDS);
+                return "value";
+              });
+      WorkflowContext onThreads = WorkflowContext.create("wf", threads.runtime().build());
+
+      CompletableFuture<String> result =
+          HedgePrimitive.of(step, Duration.ofHours(1), 2).execute("in", onThreads);
+      release.countDown();
+
+      assertEquals("value", result.get(PATIENCE_SECONDS, SECONDS));
+      assertTrue(
+          threads.awaitQuiescence(Duration.ofSeconds(PATIENCE_SECONDS)),
+          "the next start is still scheduled after the win");
+      assertEquals(1, calls.get());
+    }
+  }
+
   /**
    * Calls that finish on other threads while the hedge starts more: the outcome always matches what
    * the calls did, and no call is left running.
