@@ -153,10 +153,10 @@ public final class RateLimitPrimitive<I, O> implements WorkflowPrimitive<I, O>, 
 
   /**
    * The log of start times and the line of waiting calls of one rate limit, all under its monitor.
-   * The log is a ring of the last {@code permits} start times, oldest at {@code head}. Waiting
-   * calls hold the time their permit is expected (for the max-wait decision of those behind); they
-   * start only when the log allows it, checked by one timer set for the moment the oldest start
-   * leaves the interval.
+   * The log keeps the start times of the last {@code per}, at most {@code permits} of them, in a
+   * circular array that grows as needed, oldest at {@code head}. Waiting calls hold the time their
+   * permit is expected (for the max-wait decision of those behind); they start only when the log
+   * allows it, checked by one timer set for the moment the oldest start leaves the interval.
    */
   private static final class Limiter {
     private final int permits;
@@ -164,9 +164,9 @@ public final class RateLimitPrimitive<I, O> implements WorkflowPrimitive<I, O>, 
     private final long maxWaitNanos; // -1: as long as it takes
     private final Duration maxWait;
     private final String sharedName; // null: the step's own
-    private final long[] log; // guarded by this
-    private int head; // guarded by this: the oldest start, once the log is full
-    private int filled; // guarded by this
+    private long[] log; // guarded by this: circular, grown up to permits as starts come
+    private int head; // guarded by this: the oldest start kept
+    private int size; // guarded by this: the starts kept, at most permits
     private final List<Waiting<?, ?>> line = new ArrayList<>(); // guarded by this
     private long tokens; // guarded by this: timers armed so far
     private long timerToken; // guarded by this: the live timer's; 0 = none
@@ -178,7 +178,7 @@ public final class RateLimitPrimitive<I, O> implements WorkflowPrimitive<I, O>, 
       this.maxWait = policy.maxWait();
       this.maxWaitNanos = maxWait == null ? -1 : RetryPolicy.saturatedNanos(maxWait);
       this.sharedName = sharedName;
-      this.log = new long[permits];
+      this.log = new long[Math.min(permits, 16)]; // a huge limit costs only the starts it sees
     }
 
     synchronized int waitingCount() {
@@ -190,23 +190,42 @@ public final class RateLimitPrimitive<I, O> implements WorkflowPrimitive<I, O>, 
       return line.isEmpty() && commit(clock.nanoTime());
     }
 
-    /** Records a start at {@code now} if the log allows one. */
+    /** The {@code i}th oldest start kept. */
+    private long start(int i) {
+      int at = head + i;
+      return log[at >= log.length ? at - log.length : at];
+    }
+
+    /**
+     * Records a start at {@code now} if the log allows one: fewer than {@code permits} starts in
+     * {@code (now - per, now]}. Starts at or before {@code now - per} are forgotten first; they
+     * limit nothing any more.
+     */
     private boolean commit(long now) {
-      if (filled < permits) {
-        log[filled++] = now; // not full yet: head stays 0
-        return true;
+      while (size > 0 && now - log[head] >= perNanos) {
+        head = head + 1 == log.length ? 0 : head + 1;
+        size--;
       }
-      if (now - log[head] >= perNanos) {
-        log[head] = now;
-        head = head + 1 == permits ? 0 : head + 1;
-        return true;
+      if (size == permits) {
+        return false;
       }
-      return false;
+      if (size == log.length) {
+        long[] grown = new long[(int) Math.min(permits, 2L * log.length)];
+        for (int i = 0; i < size; i++) {
+          grown[i] = start(i);
+        }
+        log = grown;
+        head = 0;
+      }
+      int tail = head + size;
+      log[tail >= log.length ? tail - log.length : tail] = now;
+      size++;
+      return true;
     }
 
     /** The earliest time the log allows the next start. */
     private long logAllows(long now) {
-      return filled < permits ? now : Math.max(now, saturatedAdd(log[head], perNanos));
+      return size < permits ? now : Math.max(now, saturatedAdd(log[head], perNanos));
     }
 
     /**
@@ -214,15 +233,14 @@ public final class RateLimitPrimitive<I, O> implements WorkflowPrimitive<I, O>, 
      * start: its permit is the one the call {@code permits} places before it frees.
      */
     private long expected(int ahead, long now, long previous) {
-      int before = filled + ahead - permits; // index of that call in log ++ line
+      int before = size + ahead - permits; // index of that call in log ++ line
       long due;
       if (before < 0) {
-        due = now;
-      } else if (before < filled) {
-        int slot = head + before;
-        due = saturatedAdd(log[slot >= permits ? slot - permits : slot], perNanos);
+        due = now; // a start forgotten, or none: it limits nothing
+      } else if (before < size) {
+        due = saturatedAdd(start(before), perNanos);
       } else {
-        due = saturatedAdd(line.get(before - filled).due, perNanos);
+        due = saturatedAdd(line.get(before - size).due, perNanos);
       }
       return Math.max(due, Math.max(now, previous));
     }

@@ -77,6 +77,37 @@ class RateLimitPrimitiveTest {
   }
 
   @Test
+  void aLargeLimitStartsItsBurstsExactly() {
+    Gate gate = new Gate("api");
+    RateLimitPrimitive<String, String> limit =
+        RateLimitPrimitive.of(gate, policy(40, Duration.ofSeconds(1), null));
+    for (int i = 0; i < 100; i++) {
+      limit.execute("x" + i, context);
+    }
+    assertEquals(40, gate.inputs().size());
+    advanceMillis(1000);
+    assertEquals(80, gate.inputs().size());
+    advanceMillis(999);
+    assertEquals(80, gate.inputs().size());
+    advanceMillis(1);
+    List<Long> started = gate.startedAtMillis();
+    assertEquals(100, started.size());
+    assertEquals(2000L, started.get(99));
+    assertEquals(1000L, started.get(40));
+  }
+
+  @Test
+  void aHugeLimitCostsOnlyTheStartsItSees() {
+    Gate gate = new Gate("api");
+    RateLimitPrimitive<String, String> limit =
+        RateLimitPrimitive.of(gate, policy(Integer.MAX_VALUE, Duration.ofDays(365), Duration.ZERO));
+    for (int i = 0; i < 1000; i++) {
+      limit.execute("x" + i, context);
+    }
+    assertEquals(1000, gate.inputs().size());
+  }
+
+  @Test
   void theWindowSlidesOverTheLastStarts() {
     Gate gate = new Gate("api");
     RateLimitPrimitive<String, String> limit =
