@@ -195,6 +195,23 @@ class BulkheadPrimitiveTest {
   }
 
   @Test
+  void cancellingACallThatWaitedAndStartedCancelsTheDelegateAndFreesItsSlot() {
+    Gate gate = new Gate("db");
+    BulkheadPrimitive<String, String> bulkhead = BulkheadPrimitive.of(gate, policy(1, 1, null));
+
+    bulkhead.execute("a", context);
+    CompletableFuture<String> b = bulkhead.execute("b", context);
+    gate.finish(0);
+    assertEquals(List.of("a", "b"), gate.inputs());
+
+    assertTrue(b.cancel(true));
+    assertTrue(gate.call(1).isCancelled(), "the cancel reached the delegate's future");
+    assertEquals(0, bulkhead.inFlight());
+    bulkhead.execute("c", context);
+    assertEquals(List.of("a", "b", "c"), gate.inputs(), "the slot was free again");
+  }
+
+  @Test
   void aWaitingCallWhoseRunWasCancelledNeverStartsAndLeavesItsSlotFree() {
     Gate gate = new Gate("db");
     BulkheadPrimitive<String, String> bulkhead = BulkheadPrimitive.of(gate, policy(1, 2, null));
