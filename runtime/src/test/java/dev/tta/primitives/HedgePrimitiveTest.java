@@ -407,7 +407,8 @@ class HedgePrimitiveTest {
     step.call(0).completeExceptionally(cancelled);
 
     assertTrue(result.isCompletedExceptionally(), "the hedge waited in a cancelled run");
-    assertSame(cancelled, assertThrows(CancellationException.class, () -> result.getNow(null)));
+    // What the future holds (getNow wraps a cancellation in a new exception on newer JDKs).
+    assertSame(cancelled, result.handle((value, failure) -> failure).join());
     assertTrue(step.call(1).isCancelled());
     assertEquals(0, time.pendingTasks());
   }
