@@ -68,6 +68,14 @@ final class Report {
     ROWS.put(
         "timer_armDisarm_noWakeup",
         "reference: the same behind an earlier pending timer (no wake-up)");
+    ROWS.put(
+        "tta_circuitBreaker",
+        "`CircuitBreakerPrimitive` (by hand), closed, one sync call, `execute(x, context)`");
+    ROWS.put("r4j_circuitBreaker", "Resilience4j `CircuitBreaker.executeSupplier`, same settings");
+    ROWS.put("tta_bulkhead", "`BulkheadPrimitive` (by hand), a free slot, one sync call");
+    ROWS.put("r4j_bulkhead", "Resilience4j `Bulkhead.executeSupplier` (semaphore), same size");
+    ROWS.put("tta_rateLimit", "`RateLimitPrimitive` (by hand), a permit available, one sync call");
+    ROWS.put("r4j_rateLimiter", "Resilience4j `RateLimiter.executeSupplier`, same limit");
     ROWS.put("tta_fanOut_default", "generated for-each, 100 × 10 ms sleep, default executor");
     ROWS.put("bare_fanOut_default", "100 × `supplyAsync` + `allOf`, default executor");
     ROWS.put("tta_fanOut_virtual", "generated for-each, virtual-thread-per-task executor");
