@@ -69,8 +69,7 @@ public class PolicyBench {
       // Far more permits than one thread can take in the window: the permit is always there.
       rateLimit =
           RateLimitPrimitive.of(
-              step,
-              RateLimitPolicy.builder().permits(1_000).per(Duration.ofNanos(1_000)).build());
+              step, RateLimitPolicy.builder().permits(1_000).per(Duration.ofNanos(1_000)).build());
       context = Peers.newContext("PolicyBench");
     }
   }
@@ -98,7 +97,10 @@ public class PolicyBench {
       bulkhead =
           Bulkhead.of(
               "bench",
-              BulkheadConfig.custom().maxConcurrentCalls(10).maxWaitDuration(Duration.ZERO).build());
+              BulkheadConfig.custom()
+                  .maxConcurrentCalls(10)
+                  .maxWaitDuration(Duration.ZERO)
+                  .build());
       rateLimiter =
           RateLimiter.of(
               "bench",
