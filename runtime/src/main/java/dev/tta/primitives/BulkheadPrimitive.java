@@ -89,11 +89,7 @@ public final class BulkheadPrimitive<I, O> implements WorkflowPrimitive<I, O>, S
       WorkflowRuntime runtime) {
     Objects.requireNonNull(delegate, "delegate");
     Objects.requireNonNull(policy, "policy");
-    Objects.requireNonNull(name, "name");
-    Objects.requireNonNull(runtime, "runtime");
-    if (name.isBlank()) {
-      throw new IllegalArgumentException("a shared bulkhead needs a name that is not blank");
-    }
+    Objects.requireNonNull(runtime, "runtime"); // the runtime checks the name
     Slots slots = runtime.shared(KIND, name, policy, () -> new Slots(policy, name));
     return new BulkheadPrimitive<>(delegate, policy, slots);
   }

@@ -91,7 +91,7 @@ public final class CircuitBreakerPrimitive<I, O> implements WorkflowPrimitive<I,
    * @return the primitive
    * @throws IllegalStateException if the name is taken in {@code runtime} by a breaker with another
    *     policy (the message names both)
-   * @throws IllegalArgumentException if {@code name} is empty
+   * @throws IllegalArgumentException if {@code name} is blank
    */
   public static <I, O> CircuitBreakerPrimitive<I, O> shared(
       WorkflowPrimitive<? super I, ? extends O> delegate,
@@ -100,11 +100,7 @@ public final class CircuitBreakerPrimitive<I, O> implements WorkflowPrimitive<I,
       WorkflowRuntime runtime) {
     Objects.requireNonNull(delegate, "delegate");
     Objects.requireNonNull(policy, "policy");
-    Objects.requireNonNull(name, "name");
-    Objects.requireNonNull(runtime, "runtime");
-    if (name.isEmpty()) {
-      throw new IllegalArgumentException("name = \"\": a shared breaker needs a name");
-    }
+    Objects.requireNonNull(runtime, "runtime"); // the runtime checks the name
     Breaker breaker =
         runtime.shared("CircuitBreaker", name, policy, () -> new Breaker(name, policy));
     return new CircuitBreakerPrimitive<>(delegate, breaker);

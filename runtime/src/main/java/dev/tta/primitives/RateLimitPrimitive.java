@@ -90,11 +90,7 @@ public final class RateLimitPrimitive<I, O> implements WorkflowPrimitive<I, O>, 
       WorkflowRuntime runtime) {
     Objects.requireNonNull(delegate, "delegate");
     Objects.requireNonNull(policy, "policy");
-    Objects.requireNonNull(name, "name");
-    Objects.requireNonNull(runtime, "runtime");
-    if (name.isBlank()) {
-      throw new IllegalArgumentException("a shared rate limit needs a name that is not blank");
-    }
+    Objects.requireNonNull(runtime, "runtime"); // the runtime checks the name
     Limiter limiter = runtime.shared(KIND, name, policy, () -> new Limiter(policy, name));
     return new RateLimitPrimitive<>(delegate, policy, limiter);
   }

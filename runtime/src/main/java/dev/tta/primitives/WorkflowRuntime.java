@@ -162,8 +162,13 @@ public final class WorkflowRuntime implements AutoCloseable {
    * @param create makes the instance for the first declaration
    * @return the shared instance
    * @throws IllegalStateException if the name is taken by a declaration with other settings
+   * @throws IllegalArgumentException if the name is blank
    */
   <T> T shared(String kind, String name, Object settings, Supplier<? extends T> create) {
+    if (Objects.requireNonNull(name, "name").isBlank()) {
+      throw new IllegalArgumentException(
+          "name = \"" + name + "\": a shared @" + kind + " needs a name that is not blank");
+    }
     Shared entry =
         shared.computeIfAbsent(kind + "\u0000" + name, k -> new Shared(settings, create.get()));
     if (!entry.settings.equals(settings)) {

@@ -56,6 +56,22 @@ class SharedPoliciesTest {
   }
 
   @Test
+  void aBlankNameIsRefusedForEveryKind() {
+    WorkflowRuntime runtime = WorkflowRuntime.builder().build();
+
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> runtime.shared("RateLimit", " ", "permits=1", Object::new));
+
+    assertEquals(
+        "name = \" \": a shared @RateLimit needs a name that is not blank", e.getMessage());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> runtime.shared("CircuitBreaker", "", "window=20", Object::new));
+  }
+
+  @Test
   void theNewEventsReachEveryListenerEvenAfterOneThrows() {
     List<String> heard = new ArrayList<>();
     WorkflowListener throwing =
