@@ -10,9 +10,10 @@ import java.lang.annotation.Target;
  * Keeps a step's results and returns a stored result instead of calling the step again.
  *
  * <p>On a step method it caches that step by its arguments; on the {@link Workflow} class it caches
- * whole runs by their input. Policies always nest as {@code Fallback( Cache( Retry( Timeout( call
- * ))))}: a hit skips the call, its retries and its timeout, and a fallback value is never cached,
- * so a stand-in answer does not outlive the outage it covered.
+ * whole runs by their input. Policies always nest as {@code Fallback( Cache( Retry( CircuitBreaker(
+ * Hedge( RateLimit( Timeout( Bulkhead( call ))))))))}: a hit skips the call, its retries and its
+ * timeout, and a fallback value is never cached, so a stand-in answer does not outlive the outage
+ * it covered.
  *
  * <p>Concurrent calls with the same key share one execution. Only successes are stored; a failure
  * is not, so the next call tries again. A {@code void} step has nothing to cache and is a compile

@@ -10,9 +10,9 @@ import java.lang.annotation.Target;
  * Supplies a result from another method when a step fails.
  *
  * <p>On a step method it covers that step; on the {@link Workflow} class it covers the whole run.
- * Policies always nest as {@code Fallback( Cache( Retry( Timeout( call ))))}: the fallback runs
- * once {@link Retry} has given up or a failure is not retryable, and its value is never cached by
- * {@link Cached}.
+ * Policies always nest as {@code Fallback( Cache( Retry( CircuitBreaker( Hedge( RateLimit( Timeout(
+ * Bulkhead( call ))))))))}: the fallback runs once {@link Retry} has given up or a failure is not
+ * retryable, and its value is never cached by {@link Cached}.
  *
  * <p>The fallback method is in the same class and not private. On the class, "the step" below means
  * the whole run: its data parameters are those of the first step and its result is the workflow's

@@ -10,9 +10,10 @@ import java.lang.annotation.Target;
  * Calls a step again when it fails, waiting longer before each new attempt.
  *
  * <p>On a step method it retries that step; on the {@link Workflow} class it retries the whole run.
- * Policies always nest as {@code Fallback( Cache( Retry( Timeout( call ))))}: a cache hit is never
- * retried, {@link Timeout} limits each attempt rather than all of them, and {@link Fallback} runs
- * only once the retries are used up or a failure is not retryable.
+ * Policies always nest as {@code Fallback( Cache( Retry( CircuitBreaker( Hedge( RateLimit( Timeout(
+ * Bulkhead( call ))))))))}: a cache hit is never retried, {@link Timeout} limits each attempt
+ * rather than all of them, and {@link Fallback} runs only once the retries are used up or a failure
+ * is not retryable.
  *
  * <p>The wait before retry {@code k} is {@code min(delay * backoff^(k-1), maxDelay)}, varied by
  * {@link #jitter()}. Waits are scheduled, so no thread sleeps. When the attempts run out the run

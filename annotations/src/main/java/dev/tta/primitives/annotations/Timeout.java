@@ -10,8 +10,9 @@ import java.lang.annotation.Target;
  * Fails a step that takes longer than a deadline.
  *
  * <p>On a step method it limits that step; on the {@link Workflow} class it limits the whole run.
- * Policies always nest as {@code Fallback( Cache( Retry( Timeout( call ))))}, so the deadline
- * applies to each attempt of a {@link Retry} separately, and a cache hit never starts the clock.
+ * Policies always nest as {@code Fallback( Cache( Retry( CircuitBreaker( Hedge( RateLimit( Timeout(
+ * Bulkhead( call ))))))))}, so the deadline applies to each attempt of a {@link Retry} separately,
+ * and a cache hit never starts the clock.
  *
  * <p>At the deadline the attempt is cancelled and fails with a {@code
  * java.util.concurrent.TimeoutException}, which {@link Retry} retries by default. The workflow

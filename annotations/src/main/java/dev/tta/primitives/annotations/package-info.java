@@ -2,11 +2,12 @@
  * Annotations that turn a plain class into a workflow generated at compile time.
  *
  * <p>Mark a class with {@link Workflow}, its steps with {@link Step} or {@link Parallel}, and add
- * policies where a step needs them: {@link Retry}, {@link Timeout}, {@link Cached} and {@link
- * Fallback}. The annotation processor ({@code tta-primitives-processor}) checks them and writes a
- * {@code <Class>Workflow} class that calls the annotated methods directly through the runtime
- * primitives. Without the processor on the annotation processor path the annotations do nothing:
- * nothing is looked up at run time.
+ * policies where a step needs them: {@link Retry}, {@link Timeout}, {@link Cached}, {@link
+ * Fallback}, {@link CircuitBreaker}, {@link Bulkhead}, {@link RateLimit} and {@link Hedge}. The
+ * annotation processor ({@code tta-primitives-processor}) checks them and writes a {@code
+ * <Class>Workflow} class that calls the annotated methods directly through the runtime primitives.
+ * Without the processor on the annotation processor path the annotations do nothing: nothing is
+ * looked up at run time.
  *
  * <p>The annotations have {@code CLASS} retention: they stay in class files, so tools reading a
  * compiled class still see them, but cost nothing at run time and are invisible to reflection.
@@ -16,10 +17,13 @@
  * <p>A policy on a step method wraps that step; on the {@code @Workflow} class it wraps the whole
  * run. However the annotations are written, the policies always nest in this order:
  *
- * <pre>Fallback( Cache( Retry( Timeout( call ))))</pre>
+ * <pre>Fallback( Cache( Retry( CircuitBreaker( Hedge( RateLimit( Timeout( Bulkhead( call ))))))))
+ * </pre>
  *
- * <p>So a cache hit skips the call and every other policy, the timeout applies to each attempt
- * separately, and a fallback value is never cached.
+ * <p>So a cache hit skips the call and every other policy, a fallback value is never cached, every
+ * retry passes the circuit breaker, and each attempt and each hedged call takes its own rate
+ * permit, deadline and bulkhead slot. Waiting for a rate permit does not count against the timeout;
+ * waiting for a bulkhead slot does.
  *
  * <h2>Durations</h2>
  *

@@ -150,6 +150,57 @@ public enum Problem {
       "remove it from one of the lists"),
   TIMEOUT_NOT_POSITIVE(
       "timeout", "@Timeout(\"%s\") must be greater than zero", "give a positive deadline"),
+  BREAKER_FAILURE_RATE(
+      "breaker-failure-rate",
+      "@CircuitBreaker(failureRate = %s) must be above 0.0 and at most 1.0 (a fraction of the"
+          + " calls in the window)",
+      "use e.g. 0.5 to open when half the calls fail"),
+  BREAKER_WINDOW(
+      "breaker-window",
+      "@CircuitBreaker(window = %d) must be >= 1: it is how many of the latest calls are judged",
+      "use e.g. 20"),
+  BREAKER_MINIMUM_CALLS(
+      "breaker-minimum-calls",
+      "@CircuitBreaker(minimumCalls = %d) must be between 1 and window = %d",
+      "make minimumCalls at most the window, or the window larger"),
+  BREAKER_HALF_OPEN_CALLS(
+      "breaker-half-open-calls",
+      "@CircuitBreaker(halfOpenCalls = %d) must be >= 1: at least one trial call decides whether"
+          + " to close",
+      "use e.g. 3"),
+  BREAKER_FAIL_ON_EMPTY(
+      "breaker-fail-on",
+      "@CircuitBreaker(failOn = {}) names no failure type, so the breaker would never open",
+      "list the failures that count, or remove @CircuitBreaker"),
+  BULKHEAD_VALUE(
+      "bulkhead-value",
+      "@Bulkhead(%d) must be >= 1: it is how many calls may be in flight at once",
+      "use e.g. @Bulkhead(10)"),
+  BULKHEAD_QUEUE(
+      "bulkhead-queue",
+      "@Bulkhead(queue = %d) must be >= 0: it is how many calls may wait for a slot",
+      "use queue = 0 to reject at once when every slot is taken"),
+  BULKHEAD_MAX_WAIT(
+      "bulkhead-max-wait",
+      "@Bulkhead(maxWait = \"%s\") needs queue > 0: without a queue no call waits",
+      "give a queue, or remove maxWait"),
+  RATE_LIMIT_PERMITS(
+      "rate-limit-permits",
+      "@RateLimit(permits = %d) must be >= 1: it is how many calls may start per interval",
+      "use e.g. permits = 10"),
+  HEDGE_MAX(
+      "hedge-max",
+      "@Hedge(max = %d) must be >= 2: it counts the calls in all, the first included",
+      "use max = 2 for one extra call, or remove @Hedge"),
+  POLICY_NAME_BLANK(
+      "policy-name",
+      "@%s(name = \"%s\") is blank",
+      "give a name to share the policy, or leave name out for one of the step's own"),
+  POLICY_NAME_CONFLICT(
+      "policy-name-conflict",
+      "@%s(name = \"%s\") on %s has other settings than the one on %s, but one name is one"
+          + " shared instance",
+      "give both the same settings, or different names"),
   CACHE_MAX_SIZE(
       "cache-max-size", "@Cached(maxSize = %d) must be >= 1", "give the number of entries to keep"),
   CACHE_VOID(

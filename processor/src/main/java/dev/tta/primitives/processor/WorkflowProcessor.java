@@ -4,6 +4,7 @@ import com.google.auto.service.AutoService;
 import com.palantir.javapoet.JavaFile;
 import dev.tta.primitives.processor.model.WorkflowModel;
 import dev.tta.primitives.processor.policy.PolicyKinds;
+import dev.tta.primitives.processor.policy.SharedNames;
 import dev.tta.primitives.processor.validation.WorkflowValidator;
 import dev.tta.primitives.processor.writing.WorkflowWriter;
 import java.io.IOException;
@@ -54,6 +55,9 @@ public final class WorkflowProcessor extends AbstractProcessor {
 
   /** This round's diagnostics, printed in source order when it ends. */
   private final ReportQueue queue = new ReportQueue();
+
+  // Shared policy names are one javac run's: a conflict across classes is a compile error too.
+  private final SharedNames sharedNames = new SharedNames();
 
   @Override
   public Set<String> getSupportedAnnotationTypes() {
@@ -159,7 +163,7 @@ public final class WorkflowProcessor extends AbstractProcessor {
   private void generate(TypeElement type, Reporter reporter) {
     WorkflowValidator validator =
         new WorkflowValidator(
-            processingEnv.getTypeUtils(), processingEnv.getElementUtils(), reporter);
+            processingEnv.getTypeUtils(), processingEnv.getElementUtils(), reporter, sharedNames);
     Optional<WorkflowModel> model = validator.validate(type);
     if (model.isEmpty() || reporter.hasErrors()) {
       return;

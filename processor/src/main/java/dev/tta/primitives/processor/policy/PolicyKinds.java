@@ -6,8 +6,9 @@ import java.util.List;
 
 /**
  * The policy kinds the processor knows, in the one order they nest: Fallback( Cache( Retry(
- * Timeout( call )))). The validator reads them in this order and the writer wraps the call in it;
- * adding a policy means adding its kind here, at its place.
+ * CircuitBreaker( Hedge( RateLimit( Timeout( Bulkhead( call )))))))). The validator reads them in
+ * this order and the writer wraps the call in it; adding a policy means adding its kind here, at
+ * its place.
  */
 public final class PolicyKinds {
 
@@ -20,11 +21,24 @@ public final class PolicyKinds {
   /** {@code @Retry}. */
   public static final RetryKind RETRY = new RetryKind();
 
+  /** {@code @CircuitBreaker}. */
+  public static final CircuitBreakerKind CIRCUIT_BREAKER = new CircuitBreakerKind();
+
+  /** {@code @Hedge}. */
+  public static final HedgeKind HEDGE = new HedgeKind();
+
+  /** {@code @RateLimit}. */
+  public static final RateLimitKind RATE_LIMIT = new RateLimitKind();
+
   /** {@code @Timeout}. */
   public static final TimeoutKind TIMEOUT = new TimeoutKind();
 
+  /** {@code @Bulkhead}. */
+  public static final BulkheadKind BULKHEAD = new BulkheadKind();
+
   /** Every kind, outermost first. */
-  public static final List<PolicyKind<?>> ORDER = List.of(FALLBACK, CACHE, RETRY, TIMEOUT);
+  public static final List<PolicyKind<?>> ORDER =
+      List.of(FALLBACK, CACHE, RETRY, CIRCUIT_BREAKER, HEDGE, RATE_LIMIT, TIMEOUT, BULKHEAD);
 
   /** Every kind, innermost first: the order in which the writer wraps the call. */
   public static final List<PolicyKind<?>> INSIDE_OUT = reversed(ORDER);
@@ -38,6 +52,18 @@ public final class PolicyKinds {
       names.add(kind.annotation());
     }
     return List.copyOf(names);
+  }
+
+  /**
+   * The order as the generated source and the docs print it: {@code Fallback( Cache( ... ( call
+   * )...)}.
+   */
+  public static String nesting() {
+    StringBuilder text = new StringBuilder();
+    for (PolicyKind<?> kind : ORDER) {
+      text.append(kind == CACHE ? "Cache" : kind.simpleName()).append("( ");
+    }
+    return text.append("call ").append(")".repeat(ORDER.size())).toString();
   }
 
   private static List<PolicyKind<?>> reversed(List<PolicyKind<?>> kinds) {

@@ -8,6 +8,7 @@ import dev.tta.primitives.processor.model.PolicyModel;
 import dev.tta.primitives.processor.model.StepModel.Arg;
 import dev.tta.primitives.processor.policy.PolicyKind;
 import dev.tta.primitives.processor.policy.PolicyKinds;
+import dev.tta.primitives.processor.policy.SharedNames;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -39,16 +40,26 @@ public final class PolicyValidator {
   private final Elements elements;
   private final Reporter reporter;
   private final TypeHelpers typeHelpers;
+  private final SharedNames sharedNames;
   private final Set<ExecutableElement> fallbackMethods = new LinkedHashSet<>();
   private final Set<ExecutableElement> calledMethods = new LinkedHashSet<>();
   private final List<TypeMirror> filterTypes = new ArrayList<>();
 
-  /** A validator using the compiler's utilities. */
-  public PolicyValidator(Types types, Elements elements, Reporter reporter) {
+  /**
+   * A validator using the compiler's utilities.
+   *
+   * @param types the compiler's type utilities
+   * @param elements the compiler's element utilities
+   * @param reporter where problems go
+   * @param sharedNames the shared policy names of this compilation so far
+   */
+  public PolicyValidator(
+      Types types, Elements elements, Reporter reporter, SharedNames sharedNames) {
     this.types = types;
     this.elements = elements;
     this.reporter = reporter;
     this.typeHelpers = new TypeHelpers(types, elements);
+    this.sharedNames = sharedNames;
   }
 
   /**
@@ -130,6 +141,40 @@ public final class PolicyValidator {
   /** The failure types of retryOn, abortOn, applyOn and skipOn, which the generated code names. */
   public List<TypeMirror> filterTypes() {
     return filterTypes;
+  }
+
+  /**
+   * The {@code name} of a policy that may be shared, checked: a blank name is an error on it, and
+   * so is a name that another declaration in this compilation gives to the same kind with other
+   * {@code settings}.
+   *
+   * @return the name, or an empty string for a policy of the target's own
+   */
+  public String sharedName(PolicyKind<?> kind, AnnotationMirror m, Target target, Object settings) {
+    String name = Mirrors.string(m, "name");
+    if (name.isEmpty()) {
+      return "";
+    }
+    AnnotationValue value = Mirrors.value(m, "name");
+    if (name.isBlank()) {
+      reporter.report(
+          Problem.POLICY_NAME_BLANK, target.element(), m, value, kind.simpleName(), name);
+      return "";
+    }
+    String where = target.description() + " of " + target.owner().getSimpleName();
+    String first = sharedNames.conflict(kind, name, settings, where);
+    if (first != null) {
+      reporter.report(
+          Problem.POLICY_NAME_CONFLICT,
+          target.element(),
+          m,
+          value,
+          kind.simpleName(),
+          name,
+          where,
+          first);
+    }
+    return name;
   }
 
   /** Reads and checks the policies on {@code target.element()}. */

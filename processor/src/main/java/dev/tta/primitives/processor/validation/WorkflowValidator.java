@@ -13,6 +13,7 @@ import dev.tta.primitives.processor.model.StepModel;
 import dev.tta.primitives.processor.model.StepModel.Arg;
 import dev.tta.primitives.processor.model.StepModel.CallKind;
 import dev.tta.primitives.processor.model.WorkflowModel;
+import dev.tta.primitives.processor.policy.SharedNames;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -55,12 +56,20 @@ public final class WorkflowValidator {
   private TypeElement owner;
   private TypeMirror lastValue;
 
-  /** A validator using the compiler's utilities. */
-  public WorkflowValidator(Types types, Elements elements, Reporter reporter) {
+  /**
+   * A validator using the compiler's utilities.
+   *
+   * @param types the compiler's type utilities
+   * @param elements the compiler's element utilities
+   * @param reporter where problems go
+   * @param sharedNames the shared policy names of this compilation so far
+   */
+  public WorkflowValidator(
+      Types types, Elements elements, Reporter reporter, SharedNames sharedNames) {
     this.types = types;
     this.elements = elements;
     this.reporter = reporter;
-    this.policies = new PolicyValidator(types, elements, reporter);
+    this.policies = new PolicyValidator(types, elements, reporter, sharedNames);
     this.typeHelpers = new TypeHelpers(types, elements);
   }
 

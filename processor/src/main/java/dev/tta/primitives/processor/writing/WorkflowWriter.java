@@ -17,6 +17,7 @@ import dev.tta.primitives.processor.model.StageModel;
 import dev.tta.primitives.processor.model.StepModel;
 import dev.tta.primitives.processor.model.StepModel.Arg;
 import dev.tta.primitives.processor.model.WorkflowModel;
+import dev.tta.primitives.processor.policy.PolicyKinds;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -756,7 +757,9 @@ public final class WorkflowWriter {
       method.addAnnotation(suppressWarnings(List.of("unchecked")));
     }
     return method
-        .addJavadoc("The stages in order; each step's failures name the step.\n")
+        .addJavadoc(
+            "The stages in order; each step's failures name the step. Policies nest as\n$L.\n",
+            PolicyKinds.nesting())
         .addModifiers(Modifier.PRIVATE)
         .returns(ParameterizedTypeName.get(PRIMITIVE, model.inputType(), model.outputType()))
         .addCode(code.build())
