@@ -101,7 +101,7 @@ public final class BulkheadKind extends PolicyKind<BulkheadKind.Model> {
 
   @Override
   public CodeBlock wrap(Model model, Site site, CodeBlock inner) {
-    return Sharing.wrap(BULKHEAD, model.name(), site, inner, constant(site));
+    return Sharing.wrap(BULKHEAD, model.name(), site, inner, constant(site), "bulkhead");
   }
 
   private static String constant(Site site) {

@@ -217,8 +217,10 @@ public final class CacheKind extends PolicyKind<CacheKind.Model> {
     CodeBlock.Builder code =
         CodeBlock.builder()
             .add("$T.<$T, $T>builder($Z$L)", CACHE, site.in(), site.out(), inner)
-            .add("\n$>$>.ttl($L)", Snippets.duration(cache.ttl()))
-            .add("\n.maxSize($LL)", cache.maxSize());
+            .add("\n$>$>.ttl($L)", Snippets.tuned(Snippets.duration(cache.ttl()), "cacheTtl", site))
+            .add(
+                "\n.maxSize($L)",
+                Snippets.tuned(CodeBlock.of("$LL", cache.maxSize()), "cacheMaxSize", site));
     if (cache.keyMethod() != null) {
       CodeBlock target =
           cache.keyStatic() ? CodeBlock.of("$T", site.userClass()) : CodeBlock.of("steps");

@@ -166,7 +166,7 @@ public final class CircuitBreakerKind extends PolicyKind<CircuitBreakerKind.Mode
 
   @Override
   public CodeBlock wrap(Model model, Site site, CodeBlock inner) {
-    return Sharing.wrap(BREAKER, model.name(), site, inner, constant(site));
+    return Sharing.wrap(BREAKER, model.name(), site, inner, constant(site), "circuitBreaker");
   }
 
   private static String constant(Site site) {

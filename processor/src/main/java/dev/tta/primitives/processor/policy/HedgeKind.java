@@ -66,13 +66,13 @@ public final class HedgeKind extends PolicyKind<HedgeKind.Model> {
   @Override
   public CodeBlock wrap(Model model, Site site, CodeBlock inner) {
     return CodeBlock.of(
-        "$T.<$T, $T>of($L,$W$N,$W$L)",
+        "$T.<$T, $T>of($L,$W$L,$W$L)",
         HEDGE,
         site.in(),
         site.out(),
         inner,
-        constant(site),
-        model.max());
+        Snippets.tuned(CodeBlock.of("$N", constant(site)), "hedgeDelay", site),
+        Snippets.tuned(CodeBlock.of("$L", model.max()), "hedgeMax", site));
   }
 
   private static String constant(Site site) {

@@ -90,7 +90,7 @@ public final class RateLimitKind extends PolicyKind<RateLimitKind.Model> {
 
   @Override
   public CodeBlock wrap(Model model, Site site, CodeBlock inner) {
-    return Sharing.wrap(LIMIT, model.name(), site, inner, constant(site));
+    return Sharing.wrap(LIMIT, model.name(), site, inner, constant(site), "rateLimit");
   }
 
   private static String constant(Site site) {

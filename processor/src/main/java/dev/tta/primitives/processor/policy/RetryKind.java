@@ -156,7 +156,12 @@ public final class RetryKind extends PolicyKind<RetryKind.Model> {
   @Override
   public CodeBlock wrap(Model model, Site site, CodeBlock inner) {
     return CodeBlock.of(
-        "$T.<$T, $T>of($L,$W$N)", RETRY, site.in(), site.out(), inner, constant(site));
+        "$T.<$T, $T>of($L,$W$L)",
+        RETRY,
+        site.in(),
+        site.out(),
+        inner,
+        Snippets.tuned(CodeBlock.of("$N", constant(site)), "retry", site));
   }
 
   private static String constant(Site site) {

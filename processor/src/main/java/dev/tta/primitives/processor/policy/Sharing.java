@@ -2,6 +2,7 @@ package dev.tta.primitives.processor.policy;
 
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
+import dev.tta.primitives.processor.writing.Snippets;
 
 /** How the kinds whose primitive may be shared by name write it. */
 final class Sharing {
@@ -10,21 +11,28 @@ final class Sharing {
 
   /**
    * {@code Primitive.of(inner, POLICY)} for a policy of the site's own, {@code
-   * Primitive.shared(inner, POLICY, "name", runtime)} for one shared by {@code name}.
+   * Primitive.shared(inner, POLICY, "name", runtime)} for one shared by {@code name}; the policy as
+   * the run-time overrides tune it ({@code tuningMethod}).
    */
   static CodeBlock wrap(
-      ClassName primitive, String name, Site site, CodeBlock inner, String constant) {
+      ClassName primitive,
+      String name,
+      Site site,
+      CodeBlock inner,
+      String constant,
+      String tuningMethod) {
+    CodeBlock policy = Snippets.tuned(CodeBlock.of("$N", constant), tuningMethod, site);
     if (name.isEmpty()) {
       return CodeBlock.of(
-          "$T.<$T, $T>of($L,$W$N)", primitive, site.in(), site.out(), inner, constant);
+          "$T.<$T, $T>of($L,$W$L)", primitive, site.in(), site.out(), inner, policy);
     }
     return CodeBlock.of(
-        "$T.<$T, $T>shared($L,$W$N,$W$S,$Wruntime)",
+        "$T.<$T, $T>shared($L,$W$L,$W$S,$Wruntime)",
         primitive,
         site.in(),
         site.out(),
         inner,
-        constant,
+        policy,
         name);
   }
 }

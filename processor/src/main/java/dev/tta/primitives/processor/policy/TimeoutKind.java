@@ -68,13 +68,13 @@ public final class TimeoutKind extends PolicyKind<TimeoutKind.Model> {
   @Override
   public CodeBlock wrap(Model model, Site site, CodeBlock inner) {
     return CodeBlock.of(
-        "$T.<$T, $T>of($L,$W$N,$W$L)",
+        "$T.<$T, $T>of($L,$W$L,$W$L)",
         TIMEOUT,
         site.in(),
         site.out(),
         inner,
-        constant(site),
-        model.interrupt());
+        Snippets.tuned(CodeBlock.of("$N", constant(site)), "timeout", site),
+        Snippets.tuned(CodeBlock.of("$L", model.interrupt()), "interrupt", site));
   }
 
   private static String constant(Site site) {

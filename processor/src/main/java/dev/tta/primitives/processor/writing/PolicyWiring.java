@@ -32,6 +32,7 @@ final class PolicyWiring {
   private final List<MethodSpec> accessors = new ArrayList<>();
   private final Map<StepModel, CodeBlock> steps = new IdentityHashMap<>();
   private final CodeBlock workflow;
+  private int lambdas; // names each policy's lambda parameter apart from the enclosing ones
 
   /**
    * Wires {@code model}'s policies; {@code callField} names the field holding a step's call.
@@ -57,6 +58,11 @@ final class PolicyWiring {
     Site whole = Site.workflow(model.userClass(), model.inputType(), model.outputType());
     CodeBlock compose = CodeBlock.of("compose()");
     workflow = wire(model.policies(), whole, compose, compose);
+  }
+
+  /** Whether any site has a policy, so that the class reads the run-time overrides. */
+  boolean tuned() {
+    return !constants.isEmpty() || !holders.isEmpty() || lambdas > 0;
   }
 
   /** The static constants of every site's policies. */
@@ -123,15 +129,36 @@ final class PolicyWiring {
     constants.addAll(kind.constants(model, site));
     PolicyKind.Held held = kind.held(model, site);
     if (held == null) {
-      code[0] = kind.wrap(model, site, code[0]);
-      code[1] = kind.wrap(model, site, code[1]);
+      // An override may switch the policy off: the tuning applies it, or leaves the call bare.
+      String p = "p" + lambdas++;
+      for (int i = 0; i < code.length; i++) {
+        code[i] =
+            CodeBlock.of(
+                "this.tuning.<$T,$W$T>wrap($S,$W$S,$W$L,$W$N ->$W$L)",
+                site.in(),
+                site.out(),
+                site.stepName(),
+                kind.simpleName(),
+                code[i],
+                p,
+                kind.wrap(model, site, CodeBlock.of("$N", p)));
+      }
       return;
     }
     FieldSpec field =
         FieldSpec.builder(held.type(), held.field(), Modifier.PRIVATE, Modifier.FINAL).build();
     holders.add(new Holder(field, kind.wrap(model, site, code[0])));
     accessors.addAll(held.accessors());
-    code[0] = CodeBlock.of("this.$N", held.field());
-    code[1] = code[0];
+    // The held primitive exists either way, for its accessors; switched off, it is not called.
+    code[1] =
+        CodeBlock.of(
+            "this.tuning.<$T,$W$T>choose($S,$W$S,$W$L,$Wthis.$N)",
+            site.in(),
+            site.out(),
+            site.stepName(),
+            kind.simpleName(),
+            code[1],
+            held.field());
+    code[0] = code[1];
   }
 }

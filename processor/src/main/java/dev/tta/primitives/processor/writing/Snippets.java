@@ -4,6 +4,7 @@ import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.TypeName;
 import dev.tta.primitives.processor.model.StepModel.Arg;
+import dev.tta.primitives.processor.policy.Site;
 import java.util.List;
 
 /** Pieces of generated code that the writer and the policy kinds share. */
@@ -35,6 +36,14 @@ public final class Snippets {
   /** The runtime's class {@code simpleName}. */
   public static ClassName runtime(String simpleName) {
     return ClassName.get(RUNTIME, simpleName);
+  }
+
+  /**
+   * {@code value} as the run-time overrides may tune it: {@code this.tuning.method("step", value)}
+   * (the step {@code null} for the whole run).
+   */
+  public static CodeBlock tuned(CodeBlock value, String method, Site site) {
+    return CodeBlock.of("this.tuning.$L($S,$W$L)", method, site.stepName(), value);
   }
 
   /** A ready {@code Duration} constant in the largest exact unit. */

@@ -36,6 +36,8 @@ public final class WorkflowWriter {
   private static final ClassName CONTEXT = Snippets.CONTEXT;
   private static final ClassName RUNTIME_TYPE = ClassName.get(RUNTIME, "WorkflowRuntime");
   private static final ClassName RUNNER = ClassName.get(RUNTIME, "WorkflowRunner");
+  private static final ClassName TUNING =
+      ClassName.get(Snippets.RUNTIME, "PolicyOverrides", "Tuning");
   private static final ClassName LAMBDA = Snippets.LAMBDA;
   private static final ClassName STEP = ClassName.get(RUNTIME, "StepPrimitive");
   private static final ClassName SEQUENTIAL = ClassName.get(RUNTIME, "SequentialPrimitive");
@@ -88,6 +90,12 @@ public final class WorkflowWriter {
     }
     type.addField(model.userClass(), "steps", Modifier.PRIVATE, Modifier.FINAL);
     type.addField(RUNTIME_TYPE, "runtime", Modifier.PRIVATE, Modifier.FINAL);
+    if (policies.tuned()) {
+      type.addField(
+          FieldSpec.builder(TUNING, "tuning", Modifier.PRIVATE, Modifier.FINAL)
+              .addJavadoc("The run-time overrides of the policies' values, read while building.\n")
+              .build());
+    }
     for (PolicyWiring.Holder holder : policies.holders()) {
       type.addField(holder.field());
     }
@@ -154,11 +162,20 @@ public final class WorkflowWriter {
       primary.addParameter(callType(step), fieldName(step));
       primary.addStatement("this.$1N = $1N", fieldName(step));
     }
+    if (policies.tuned()) {
+      primary.addStatement("this.tuning = runtime.overrides().tuning($S)", model.workflowName());
+    }
     for (PolicyWiring.Holder holder : policies.holders()) {
       primary.addStatement("this.$N = $L", holder.field(), holder.initialiser());
     }
     primary.addStatement(
         "this.runner = $T.of($S, $L, runtime)", RUNNER, model.workflowName(), policies.workflow());
+    // Keys naming this workflow but none of its policies are mistakes: refuse them now.
+    if (policies.tuned()) {
+      primary.addStatement("this.tuning.finish()");
+    } else {
+      primary.addStatement("runtime.overrides().tuning($S).finish()", model.workflowName());
+    }
     type.addMethod(primary.build());
 
     // run / runAsync / execute.

@@ -7,6 +7,7 @@ import dev.tta.primitives.annotations.Parallel;
 import dev.tta.primitives.annotations.RateLimit;
 import dev.tta.primitives.annotations.Retry;
 import dev.tta.primitives.annotations.Step;
+import dev.tta.primitives.annotations.Timeout;
 import dev.tta.primitives.annotations.Workflow;
 import java.io.IOException;
 import java.util.List;
@@ -228,6 +229,32 @@ final class MorePolicies {
     @CircuitBreaker(name = "backend", window = 1, minimumCalls = 1, failureRate = 1.0)
     String call(String in) throws IOException {
       throw new IOException("down");
+    }
+  }
+
+  /** Fails its first two calls; retried up to three attempts in all. */
+  @Workflow
+  static class Flaky {
+    final AtomicInteger calls = new AtomicInteger();
+
+    @Step
+    @Retry(max = 3, delay = "0ms", jitter = 0.0)
+    String call(String in) throws IOException {
+      if (calls.incrementAndGet() <= 2) {
+        throw new IOException("flaky " + calls.get());
+      }
+      return "ok:" + in;
+    }
+  }
+
+  /** A step under an hour's deadline that waits until interrupted. */
+  @Workflow
+  static class Patient {
+    @Step
+    @Timeout("1h")
+    String call(String in) throws InterruptedException {
+      Thread.sleep(TimeUnit.SECONDS.toMillis(PATIENCE_SECONDS));
+      return "slept:" + in;
     }
   }
 }
