@@ -131,7 +131,71 @@ class EclipseCompilerTest {
           "}",
           "");
 
-  /** Mistakes in two classes: policy attributes, a fallback's signature, a void cache. */
+  /**
+   * A circuit breaker, a hedge, a rate limit and a bulkhead on one step (the limit and the bulkhead
+   * shared by name with another step), a rate limit on the class, and the breaker's accessor.
+   */
+  private static final String GUARDED =
+      String.join(
+          "\n",
+          "package demo;",
+          "",
+          "import dev.tta.primitives.WorkflowException;",
+          "import dev.tta.primitives.WorkflowRuntime;",
+          "import dev.tta.primitives.annotations.Bulkhead;",
+          "import dev.tta.primitives.annotations.CircuitBreaker;",
+          "import dev.tta.primitives.annotations.Hedge;",
+          "import dev.tta.primitives.annotations.RateLimit;",
+          "import dev.tta.primitives.annotations.Step;",
+          "import dev.tta.primitives.annotations.Workflow;",
+          "import java.io.IOException;",
+          "",
+          "@Workflow",
+          "@RateLimit(permits = 100, per = \"1s\")",
+          "public class Guarded {",
+          "  int calls;",
+          "",
+          "  @Step",
+          "  @CircuitBreaker(window = 2, minimumCalls = 2, failureRate = 1.0, openFor = \"1m\")",
+          "  @Hedge(delay = \"10s\", max = 3)",
+          "  @RateLimit(permits = 50, per = \"1s\", maxWait = \"1s\", name = \"guarded-api\")",
+          "  @Bulkhead(value = 2, queue = 4, maxWait = \"1s\", name = \"guarded-slots\")",
+          "  String fetch(String in) throws IOException {",
+          "    calls++;",
+          "    if (in.startsWith(\"fail\")) {",
+          "      throw new IOException(in);",
+          "    }",
+          "    return in.toUpperCase();",
+          "  }",
+          "",
+          "  @Step",
+          "  @Bulkhead(value = 2, queue = 4, maxWait = \"1s\", name = \"guarded-slots\")",
+          "  String shout(String in) {",
+          "    return in + \"!\";",
+          "  }",
+          "",
+          "  public static String demo(String text) {",
+          "    Guarded steps = new Guarded();",
+          "    GuardedWorkflow workflow = new GuardedWorkflow(steps, WorkflowRuntime.builder().build());",
+          "    StringBuilder out = new StringBuilder(workflow.run(text));",
+          "    for (String input : new String[] {\"fail1\", \"fail2\", \"late\"}) {",
+          "      String result;",
+          "      try {",
+          "        result = workflow.run(input);",
+          "      } catch (WorkflowException e) {",
+          "        result = e.getCause().getClass().getSimpleName();",
+          "      }",
+          "      out.append(' ').append(result);",
+          "    }",
+          "    return out + \" \" + workflow.fetchCircuitBreaker().state() + \" calls=\" + steps.calls;",
+          "  }",
+          "}",
+          "");
+
+  /**
+   * Mistakes in two classes: policy attributes (of a retry, a timeout, a circuit breaker and a
+   * bulkhead), a fallback's signature, a void cache.
+   */
   private static final String BAD_POLICIES =
       String.join(
           "\n",
@@ -161,6 +225,17 @@ class EclipseCompilerTest {
           "  @Timeout(",
           "      \"0s\")",
           "  String fourth() { return \"\"; }",
+          "",
+          "  @Step",
+          "  @CircuitBreaker(",
+          "      window = 0)",
+          "  String fifth(String in) { return in; }",
+          "",
+          "  @Step",
+          "  @Bulkhead(",
+          "      value = 2,",
+          "      maxWait = \"1s\")",
+          "  String sixth(String in) { return in; }",
           "}",
           "");
 
@@ -192,6 +267,7 @@ class EclipseCompilerTest {
     Map<String, String> sources = new LinkedHashMap<>();
     sources.put("demo.WordStats", WORD_STATS);
     sources.put("demo.Orders", ORDERS);
+    sources.put("demo.Guarded", GUARDED);
 
     Result result = TwoCompilers.compile(tool, dir, sources, true);
 
@@ -201,6 +277,10 @@ class EclipseCompilerTest {
       assertEquals("4 quick", demo(loader, "demo.WordStats", "the quick brown fox"));
       // Two retries on the first run; the second run hits the cache; element 1 falls back.
       assertEquals("p0,?1,p2 p0,?1,p2 attempts=4 loads=1", demo(loader, "demo.Orders", " 3"));
+      // Two failures in a window of two open the breaker: the third run is refused uncalled.
+      assertEquals(
+          "ABC! IOException IOException CircuitOpenException OPEN calls=3",
+          demo(loader, "demo.Guarded", "abc"));
     }
   }
 
@@ -230,7 +310,11 @@ class EclipseCompilerTest {
                 + " @Fallback(\"recover\") on step second() names, is declared here",
             "ERROR BadPolicies.java:20 [tta:cache-void] @Cached on step third(), which returns"
                 + " nothing to cache",
-            "ERROR BadPolicies.java:25 [tta:timeout] @Timeout(\"0s\") must be greater than zero");
+            "ERROR BadPolicies.java:25 [tta:timeout] @Timeout(\"0s\") must be greater than zero",
+            "ERROR BadPolicies.java:30 [tta:breaker-window] @CircuitBreaker(window = 0) must be >= 1:"
+                + " it is how many of the latest calls are judged",
+            "ERROR BadPolicies.java:36 [tta:bulkhead-max-wait] @Bulkhead(maxWait = \"1s\") needs"
+                + " queue > 0: without a queue no call waits");
     // In source order (the classes by name), whichever order the checks found them in, and the
     // note on the fallback right after its error.
     assertMessages(expected, result.processorMessages());
