@@ -129,6 +129,22 @@ public final class BulkheadPrimitive<I, O> implements WorkflowPrimitive<I, O>, S
     return withSlot(input, context);
   }
 
+  /**
+   * For a generated workflow's direct run, which calls a step in place without a future: takes a
+   * free slot if nobody waits for one. A {@code true} must be followed by {@link #exitInPlace} when
+   * the call ends, however it ends.
+   *
+   * @return whether a slot was taken; {@code false}: make the call through {@link #execute}
+   */
+  public boolean enterInPlace() {
+    return slots.tryAcquire();
+  }
+
+  /** Gives back the slot {@link #enterInPlace} took; the first waiting call, if any, takes it. */
+  public void exitInPlace() {
+    slots.release();
+  }
+
   /** Calls the delegate in place, holding a slot taken for it. */
   private CompletableFuture<O> withSlot(I input, WorkflowContext context) {
     CompletableFuture<O> result = Futures.call(delegate, input, context);

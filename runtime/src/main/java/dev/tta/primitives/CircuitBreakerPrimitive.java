@@ -147,6 +147,35 @@ public final class CircuitBreakerPrimitive<I, O> implements WorkflowPrimitive<I,
     return notClosed(phase, input, context);
   }
 
+  /**
+   * For a generated workflow's direct run, which calls a step in place without a future: admits one
+   * such call while the breaker is closed and does not time calls ({@code slowerThan} unset).
+   * Admitting holds nothing; the call's outcome must be given to {@link #exitInPlace}.
+   *
+   * @return the permit, or {@code null}: make the call through {@link #execute} instead
+   */
+  public Object enterInPlace() {
+    Phase phase = breaker.phase.get();
+    return phase instanceof Closed && breaker.slowNanos == 0 ? phase : null;
+  }
+
+  /**
+   * Counts the outcome of a call admitted by {@link #enterInPlace}, opening the breaker if that
+   * brings the failure rate to the threshold.
+   *
+   * @param permit what {@link #enterInPlace} returned
+   * @param failure what the call threw, or {@code null} if it succeeded
+   * @param runtime the run's runtime, whose clock dates an opening
+   */
+  public void exitInPlace(Object permit, Throwable failure, WorkflowRuntime runtime) {
+    Closed closed = (Closed) permit;
+    int outcome = outcome(failure, 0L, null);
+    if (outcome != IGNORED && closed.add(outcome, breaker.policy)) {
+      // A direct run has no listener (else it would not be direct): no event to tell.
+      breaker.phase.compareAndSet(closed, new Open(runtime.clock().nanoTime(), closed.counts()));
+    }
+  }
+
   /** Open or half-open: refuse, or let a trial call through. */
   private CompletableFuture<O> notClosed(Phase phase, I input, WorkflowContext context) {
     while (true) {

@@ -369,6 +369,15 @@ public final class PolicyOverrides {
     }
 
     /**
+     * Whether some policy was switched off ({@code enabled=false}) while building.
+     *
+     * @return whether a policy is off
+     */
+    public boolean switchedOff() {
+      return !disabled.isEmpty();
+    }
+
+    /**
      * Refuses the keys that named this workflow but no policy of it or no attribute of one.
      *
      * @throws IllegalArgumentException naming the first such key and what the workflow declares

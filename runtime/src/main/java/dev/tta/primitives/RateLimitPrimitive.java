@@ -121,6 +121,18 @@ public final class RateLimitPrimitive<I, O> implements WorkflowPrimitive<I, O>, 
     return limiter.reserve(this, input, context);
   }
 
+  /**
+   * For a generated workflow's direct run, which calls a step in place without a future: takes a
+   * permit if one is free now and nobody waits for one. The start is recorded; nothing is to be
+   * given back.
+   *
+   * @param runtime the run's runtime, whose clock dates the start
+   * @return whether the call may start now; {@code false}: make it through {@link #execute}
+   */
+  public boolean enterInPlace(WorkflowRuntime runtime) {
+    return limiter.tryAcquire(runtime.clock());
+  }
+
   @Override
   public String name() {
     return delegate.name();

@@ -90,6 +90,13 @@ public final class SequentialPrimitive<I, O> implements WorkflowPrimitive<I, O>,
     return runFrom(index, future, context);
   }
 
+  /**
+   * Runs the stages from {@code index} on, the first on {@code input}: a direct run's hand-over.
+   */
+  CompletableFuture<O> resumeAt(int index, Object input, WorkflowContext context) {
+    return runFrom(index, Futures.call(stages[index], input, context), context);
+  }
+
   /** Stage {@code first} was started and gave {@code started}; runs the stages after it. */
   @SuppressWarnings("unchecked") // the chain's types line up by construction
   private CompletableFuture<O> runFrom(

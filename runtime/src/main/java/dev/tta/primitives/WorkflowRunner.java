@@ -167,6 +167,30 @@ public final class WorkflowRunner<I, O> implements WorkflowPrimitive<I, O> {
         ((SequentialPrimitive<I, O>) root).resumeAfterFailure(stage, input, failure, own), null);
   }
 
+  /**
+   * For generated code: finishes a run whose stage {@code stage} (counted from 0) a direct run
+   * could not call in place (a circuit breaker not closed, no free bulkhead slot or rate permit at
+   * once): that stage and the later ones run through the primitives, which wait, refuse or call as
+   * their policies say.
+   *
+   * @param stage the index of the stage in the workflow's sequence
+   * @param input what the stage is called on
+   * @param context the run's context, or {@code null} if the run did not need one yet
+   * @return the run's output
+   * @throws WorkflowException if the run failed
+   * @throws CancellationException if the run was cancelled
+   * @throws IllegalStateException if this runner's root is not a sequence
+   */
+  @SuppressWarnings("unchecked") // a generated workflow's root is its sequence of stages
+  public O continueAt(int stage, Object input, WorkflowContext context) {
+    if (!(root instanceof SequentialPrimitive)) {
+      throw new IllegalStateException("workflow '" + name + "' is not a sequence of stages");
+    }
+    WorkflowContext own =
+        context == null ? WorkflowContext.create(name, runtime) : context.withWorkflowName(name);
+    return await(((SequentialPrimitive<I, O>) root).resumeAt(stage, input, own), null);
+  }
+
   private static RuntimeException asUnchecked(Throwable failure) {
     if (failure instanceof RuntimeException) {
       return (RuntimeException) failure;

@@ -74,6 +74,19 @@ public final class BulkheadKind extends PolicyKind<BulkheadKind.Model> {
     return new Model(settings, checks.sharedName(this, m, target, settings));
   }
 
+  /** A free slot is taken in place and given back when the call ends. */
+  @Override
+  public boolean runsDirectly(Model model) {
+    return true;
+  }
+
+  @Override
+  public InPlace inPlace(Model model, Site site, String permit) {
+    String field = held(model, site).field();
+    CodeBlock exit = CodeBlock.of("this.$N.exitInPlace()", field);
+    return new InPlace(null, CodeBlock.of("!this.$N.enterInPlace()", field), exit, failure -> exit);
+  }
+
   @Override
   public List<FieldSpec> constants(Model model, Site site) {
     Settings s = model.settings();

@@ -118,6 +118,23 @@ public final class CircuitBreakerKind extends PolicyKind<CircuitBreakerKind.Mode
     return new Model(settings, checks.sharedName(this, m, target, settings));
   }
 
+  /** A breaker that times nothing counts a call made in place, by a permit. */
+  @Override
+  public boolean runsDirectly(Model model) {
+    return model.settings().slowerThan() == null;
+  }
+
+  @Override
+  public InPlace inPlace(Model model, Site site, String permit) {
+    String field = held(model, site).field();
+    return new InPlace(
+        CodeBlock.of("$T $N = this.$N.enterInPlace()", Object.class, permit, field),
+        CodeBlock.of("$N == null", permit),
+        null,
+        failure ->
+            CodeBlock.of("this.$N.exitInPlace($N, $L, this.runtime)", field, permit, failure));
+  }
+
   @Override
   public List<FieldSpec> constants(Model model, Site site) {
     Settings s = model.settings();

@@ -67,6 +67,19 @@ public abstract class PolicyKind<M> {
     return false;
   }
 
+  /**
+   * How a direct run calls the step in place under this policy, for a kind whose {@link
+   * #runsDirectly} is true and whose primitive must still see the call (a breaker counts it, a
+   * bulkhead holds a slot); {@code null} when the call needs nothing (a retry's first attempt).
+   *
+   * @param model the policy
+   * @param site the step
+   * @param permit a free local name for what entering returns
+   */
+  public InPlace inPlace(M model, Site site, String permit) {
+    return null;
+  }
+
   /** The static constants holding the policy's settings at {@code site}, in order. */
   public List<FieldSpec> constants(M model, Site site) {
     return List.of();
@@ -90,6 +103,24 @@ public abstract class PolicyKind<M> {
   public String toString() {
     return "@" + simpleName;
   }
+
+  /**
+   * A policy's part in a direct run's call of a step: entering it before the call (or finding that
+   * it will not let the call happen in place, which hands the stage to the primitives), and leaving
+   * it after.
+   *
+   * @param enter a statement before the check, or {@code null}
+   * @param refused the condition under which the call must go through the primitives
+   * @param undo a statement giving back what entering took, when a later policy refuses; or {@code
+   *     null}
+   * @param exit the statement after the call, given what it threw ({@code null} on success); or
+   *     {@code null} for none
+   */
+  public record InPlace(
+      CodeBlock enter,
+      CodeBlock refused,
+      CodeBlock undo,
+      java.util.function.Function<CodeBlock, CodeBlock> exit) {}
 
   /**
    * A primitive that the workflow object holds in a field, built in its constructor.

@@ -40,6 +40,13 @@ public final class PolicyKinds {
   public static final List<PolicyKind<?>> ORDER =
       List.of(FALLBACK, CACHE, RETRY, CIRCUIT_BREAKER, HEDGE, RATE_LIMIT, TIMEOUT, BULKHEAD);
 
+  /**
+   * The kinds a direct run enters before calling a step in place, in the order it enters them:
+   * those that take nothing first, then those whose taking can be given back, and last the one that
+   * cannot (a rate permit), so that a refusal never leaves a permit spent.
+   */
+  public static final List<PolicyKind<?>> IN_PLACE = List.of(CIRCUIT_BREAKER, BULKHEAD, RATE_LIMIT);
+
   /** Every kind, innermost first: the order in which the writer wraps the call. */
   public static final List<PolicyKind<?>> INSIDE_OUT = reversed(ORDER);
 

@@ -63,6 +63,19 @@ public final class RateLimitKind extends PolicyKind<RateLimitKind.Model> {
     return new Model(settings, checks.sharedName(this, m, target, settings));
   }
 
+  /** A permit free now is taken in place; a start is never given back. */
+  @Override
+  public boolean runsDirectly(Model model) {
+    return true;
+  }
+
+  @Override
+  public InPlace inPlace(Model model, Site site, String permit) {
+    String field = held(model, site).field();
+    return new InPlace(
+        null, CodeBlock.of("!this.$N.enterInPlace(this.runtime)", field), null, null);
+  }
+
   @Override
   public List<FieldSpec> constants(Model model, Site site) {
     Settings s = model.settings();

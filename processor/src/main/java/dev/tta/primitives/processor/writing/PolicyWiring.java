@@ -42,13 +42,7 @@ final class PolicyWiring {
    */
   PolicyWiring(WorkflowModel model, Function<StepModel, String> callField) {
     for (StepModel step : model.steps()) {
-      Site site =
-          new Site(
-              model.userClass(),
-              step.methodName(),
-              step.stepName(),
-              step.inputType(),
-              step.valueType());
+      Site site = site(model, step);
       String field = callField.apply(step);
       // The constructor builds held primitives from its parameter; compose() reads the field.
       steps.put(
@@ -63,6 +57,34 @@ final class PolicyWiring {
   /** Whether any site has a policy, so that the class reads the run-time overrides. */
   boolean tuned() {
     return !constants.isEmpty() || !holders.isEmpty() || lambdas > 0;
+  }
+
+  /** Where step {@code step}'s policies apply. */
+  static Site site(WorkflowModel model, StepModel step) {
+    return new Site(
+        model.userClass(), step.methodName(), step.stepName(), step.inputType(), step.valueType());
+  }
+
+  /**
+   * The parts of step {@code step}'s policies in a direct run's call of it, in {@link
+   * PolicyKinds#IN_PLACE} order; {@code permit} names a local for each, from its kind.
+   */
+  static List<PolicyKind.InPlace> inPlace(
+      WorkflowModel model, StepModel step, Function<PolicyKind<?>, String> permit) {
+    List<PolicyKind.InPlace> parts = new ArrayList<>();
+    for (PolicyKind<?> kind : PolicyKinds.IN_PLACE) {
+      PolicyKind.InPlace part = inPlace(kind, step.policies(), site(model, step), permit);
+      if (part != null) {
+        parts.add(part);
+      }
+    }
+    return parts;
+  }
+
+  private static <M> PolicyKind.InPlace inPlace(
+      PolicyKind<M> kind, PolicyModel policies, Site site, Function<PolicyKind<?>, String> permit) {
+    M model = policies.get(kind);
+    return model == null ? null : kind.inPlace(model, site, permit.apply(kind));
   }
 
   /** The static constants of every site's policies. */

@@ -17,6 +17,7 @@ import dev.tta.primitives.processor.model.StageModel;
 import dev.tta.primitives.processor.model.StepModel;
 import dev.tta.primitives.processor.model.StepModel.Arg;
 import dev.tta.primitives.processor.model.WorkflowModel;
+import dev.tta.primitives.processor.policy.PolicyKind;
 import dev.tta.primitives.processor.policy.PolicyKinds;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -156,7 +157,7 @@ public final class WorkflowWriter {
             .addStatement("this.steps = steps")
             .addStatement("this.runtime = runtime");
     if (direct) {
-      primary.addParameter(TypeName.BOOLEAN, "direct").addStatement("this.direct = direct");
+      primary.addParameter(TypeName.BOOLEAN, "direct");
     }
     for (StepModel step : steps) {
       primary.addParameter(callType(step), fieldName(step));
@@ -173,8 +174,16 @@ public final class WorkflowWriter {
     // Keys naming this workflow but none of its policies are mistakes: refuse them now.
     if (policies.tuned()) {
       primary.addStatement("this.tuning.finish()");
+      if (direct) {
+        // A policy switched off at run time is absent from the primitives: the in-place calls,
+        // written for the declared ones, would still enter it.
+        primary.addStatement("this.direct = direct && !this.tuning.switchedOff()");
+      }
     } else {
       primary.addStatement("runtime.overrides().tuning($S).finish()", model.workflowName());
+      if (direct) {
+        primary.addStatement("this.direct = direct");
+      }
     }
     type.addMethod(primary.build());
 
@@ -601,6 +610,32 @@ public final class WorkflowWriter {
               ? CodeBlock.of("$T.$N($L)", model.userClass(), step.methodName(), args.build())
               : CodeBlock.of("this.steps.$N($L)", step.methodName(), args.build());
       boolean isVoid = step.kind() == StepModel.CallKind.VOID;
+      // A breaker, bulkhead or rate limit sees the call made in place; one that will not let it
+      // happen now (open, full, no permit) hands the stage to the primitives, which refuse or wait.
+      List<PolicyKind.InPlace> guards =
+          PolicyWiring.inPlace(
+              model, step, kind -> claim(step.methodName() + kind.simpleName() + "Permit", used));
+      CodeBlock inputHere = stageInput == null ? CodeBlock.of("null") : stageInput;
+      for (int g = 0; g < guards.size(); g++) {
+        PolicyKind.InPlace guard = guards.get(g);
+        if (guard.enter() != null) {
+          method.addStatement("$L", guard.enter());
+        }
+        method.beginControlFlow("if ($L)", guard.refused());
+        for (int u = g - 1; u >= 0; u--) {
+          if (guards.get(u).undo() != null) {
+            method.addStatement("$L", guards.get(u).undo());
+          }
+        }
+        CodeBlock through =
+            CodeBlock.of("this.runner.continueAt($L, $L, $N)", index, inputHere, own);
+        if (returnsVoid) {
+          method.addStatement("$L", through).addStatement("return");
+        } else {
+          method.addStatement("return $L", through);
+        }
+        method.endControlFlow();
+      }
       String local = isVoid ? null : claim(step.methodName(), used);
       if (!isVoid) {
         method.addStatement("$T $N", step.returnType(), local);
@@ -612,6 +647,7 @@ public final class WorkflowWriter {
         method.addStatement("$N = $L", local, call);
       }
       method.nextControlFlow("catch ($T $N)", Throwable.class, failure);
+      exitGuards(method, guards, CodeBlock.of("$N", failure));
       CodeBlock rest =
           CodeBlock.of(
               "this.runner.afterFailure($L, $L, $N, $N)",
@@ -625,6 +661,7 @@ public final class WorkflowWriter {
         method.addStatement("return $L", rest);
       }
       method.endControlFlow();
+      exitGuards(method, guards, CodeBlock.of("null"));
       previous = isVoid ? null : CodeBlock.of("$N", local);
       previousType = isVoid ? null : step.returnType();
       stageInput = previous;
@@ -634,6 +671,16 @@ public final class WorkflowWriter {
       method.addStatement("return $L", previous);
     }
     return method.build();
+  }
+
+  /** Leaves a direct call's policies, innermost first, after it threw {@code failure} (or not). */
+  private static void exitGuards(
+      MethodSpec.Builder method, List<PolicyKind.InPlace> guards, CodeBlock failure) {
+    for (int g = guards.size() - 1; g >= 0; g--) {
+      if (guards.get(g).exit() != null) {
+        method.addStatement("$L", guards.get(g).exit().apply(failure));
+      }
+    }
   }
 
   private static String paramDocs(WorkflowModel model) {

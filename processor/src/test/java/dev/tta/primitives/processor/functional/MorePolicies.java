@@ -257,4 +257,29 @@ final class MorePolicies {
       return "slept:" + in;
     }
   }
+
+  /**
+   * A breaker, a rate limit of three starts a minute and one slot: the first call holds the slot
+   * until {@link #release} opens.
+   */
+  @Workflow
+  static class Guarded {
+    final CountDownLatch release = new CountDownLatch(1);
+    final CountDownLatch entered = new CountDownLatch(1);
+    final AtomicInteger calls = new AtomicInteger();
+
+    @Step
+    @CircuitBreaker
+    @RateLimit(permits = 3, per = "1m", maxWait = "0ms")
+    @Bulkhead(1)
+    String call(String in) throws InterruptedException {
+      if (calls.incrementAndGet() == 1) {
+        entered.countDown();
+        if (!release.await(PATIENCE_SECONDS, TimeUnit.SECONDS)) {
+          throw new IllegalStateException("never released");
+        }
+      }
+      return "ok:" + in;
+    }
+  }
 }

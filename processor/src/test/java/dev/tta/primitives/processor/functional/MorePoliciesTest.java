@@ -342,4 +342,31 @@ class MorePoliciesTest {
     assertEquals("backend", open.breaker());
     assertEquals(CircuitState.OPEN, second.callCircuitBreaker().state());
   }
+
+  @Test
+  void aCallRunInPlaceThatFindsNoSlotSpendsOnePermitOnly() throws Exception {
+    VirtualTime time = new VirtualTime();
+    MorePolicies.Guarded steps = new MorePolicies.Guarded();
+    MorePolicies_GuardedWorkflow workflow = new MorePolicies_GuardedWorkflow(steps, time.runtime());
+    try {
+      CompletableFuture<String> holder = workflow.runAsync("a"); // permit 1, the slot
+      assertTrue(steps.entered.await(PATIENCE_SECONDS, TimeUnit.SECONDS));
+
+      // run() calls the step in place when it can; here the slot is taken, so the stage goes
+      // through the primitives, which take permit 2 and refuse for the bulkhead.
+      WorkflowException full = assertThrows(WorkflowException.class, () -> workflow.run("b"));
+      assertInstanceOf(BulkheadFullException.class, full.getCause());
+
+      steps.release.countDown();
+      assertEquals("ok:a", holder.get(PATIENCE_SECONDS, TimeUnit.SECONDS));
+      assertEquals("ok:c", workflow.run("c"), "permit 3: the refused call spent only one");
+      WorkflowException limited = assertThrows(WorkflowException.class, () -> workflow.run("d"));
+      assertInstanceOf(RateLimitExceededException.class, limited.getCause());
+      assertEquals(2, steps.calls.get());
+      assertEquals(CircuitState.CLOSED, workflow.callCircuitBreaker().state());
+      assertEquals(2, workflow.callCircuitBreaker().calls(), "a and c: refusals are not counted");
+    } finally {
+      steps.release.countDown();
+    }
+  }
 }
