@@ -68,13 +68,15 @@ final class Report {
     ROWS.put(
         "timer_armDisarm_noWakeup",
         "reference: the same behind an earlier pending timer (no wake-up)");
-    ROWS.put(
-        "tta_circuitBreaker",
-        "`CircuitBreakerPrimitive` (by hand), closed, one sync call, `execute(x, context)`");
+    ROWS.put("tta_circuitBreaker", "generated, one step with `@CircuitBreaker` (closed): `run(x)`");
+    ROWS.put("prim_circuitBreaker", "`CircuitBreakerPrimitive` by hand: `execute(x, context)`");
     ROWS.put("r4j_circuitBreaker", "Resilience4j `CircuitBreaker.executeSupplier`, same settings");
-    ROWS.put("tta_bulkhead", "`BulkheadPrimitive` (by hand), a free slot, one sync call");
+    ROWS.put("tta_bulkhead", "generated, one step with `@Bulkhead` (a free slot): `run(x)`");
+    ROWS.put("prim_bulkhead", "`BulkheadPrimitive` by hand: `execute(x, context)`");
     ROWS.put("r4j_bulkhead", "Resilience4j `Bulkhead.executeSupplier` (semaphore), same size");
-    ROWS.put("tta_rateLimit", "`RateLimitPrimitive` (by hand), a permit available, one sync call");
+    ROWS.put("tta_rateLimit", "generated, one step with `@RateLimit` (a permit free): `run(x)`");
+    ROWS.put("prim_rateLimit", "`RateLimitPrimitive` by hand: `execute(x, context)`");
+    ROWS.put("tta_hedge", "generated, one step with `@Hedge` (answers before the delay): `run(x)`");
     ROWS.put("r4j_rateLimiter", "Resilience4j `RateLimiter.executeSupplier`, same limit");
     ROWS.put("tta_fanOut_default", "generated for-each, 100 × 10 ms sleep, default executor");
     ROWS.put("bare_fanOut_default", "100 × `supplyAsync` + `allOf`, default executor");
@@ -282,6 +284,24 @@ final class Report {
         "r4j_retryTimeLimiter",
         "tta_retryTimeout_sync");
     atMost(out, "`@Cached` hit ≤ 2× Caffeine hit", "tta_cachedHit", "caffeine_hit", 2.0);
+    atLeast(
+        out,
+        "`@CircuitBreaker` ≥ 2× faster than Resilience4j CircuitBreaker",
+        "r4j_circuitBreaker",
+        "tta_circuitBreaker",
+        2.0);
+    atLeast(
+        out,
+        "`@Bulkhead` ≥ 2× faster than Resilience4j Bulkhead",
+        "r4j_bulkhead",
+        "tta_bulkhead",
+        2.0);
+    atLeast(
+        out,
+        "`@RateLimit` ≥ 2× faster than Resilience4j RateLimiter",
+        "r4j_rateLimiter",
+        "tta_rateLimit",
+        2.0);
     fanOut(out, "fan-out, default executor ≤ 2× 10 ms", "tta_fanOut_default", 2.0);
     fanOut(out, "fan-out, virtual threads ≤ 1.3× 10 ms", "tta_fanOut_virtual", 1.3);
     allocation(out);

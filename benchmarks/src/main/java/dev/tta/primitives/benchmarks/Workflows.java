@@ -1,7 +1,11 @@
 package dev.tta.primitives.benchmarks;
 
+import dev.tta.primitives.annotations.Bulkhead;
 import dev.tta.primitives.annotations.Cached;
+import dev.tta.primitives.annotations.CircuitBreaker;
+import dev.tta.primitives.annotations.Hedge;
 import dev.tta.primitives.annotations.Parallel;
+import dev.tta.primitives.annotations.RateLimit;
 import dev.tta.primitives.annotations.Retry;
 import dev.tta.primitives.annotations.Step;
 import dev.tta.primitives.annotations.Timeout;
@@ -159,6 +163,49 @@ final class Workflows {
     @Parallel(forEach = true)
     long slow(long x) throws InterruptedException {
       Thread.sleep(10);
+      return x + 1;
+    }
+  }
+
+  /** One step behind a circuit breaker with the defaults; it stays closed. */
+  @Workflow
+  static class Breaker {
+    @Step
+    @CircuitBreaker
+    long first(long x) {
+      return x + 1;
+    }
+  }
+
+  /** One step behind a bulkhead of 10 slots (the default); a slot is always free. */
+  @Workflow
+  static class Bulkheaded {
+    @Step
+    @Bulkhead
+    long first(long x) {
+      return x + 1;
+    }
+  }
+
+  /**
+   * One step under a rate limit of 1,000 starts a microsecond: far more than one thread takes, so a
+   * permit is always there.
+   */
+  @Workflow
+  static class RateLimited {
+    @Step
+    @RateLimit(permits = 1_000, per = "PT0.000001S")
+    long first(long x) {
+      return x + 1;
+    }
+  }
+
+  /** One step hedged after the default 100 ms; it answers at once, so no second call starts. */
+  @Workflow
+  static class Hedged {
+    @Step
+    @Hedge
+    long first(long x) {
       return x + 1;
     }
   }

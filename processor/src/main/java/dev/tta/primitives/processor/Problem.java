@@ -120,6 +120,10 @@ public enum Problem {
       "write e.g. \"250ms\", \"30s\", \"5m\", \"1h\", \"2d\" or ISO-8601 like \"PT1M30S\""),
   DURATION_NOT_POSITIVE("duration", "%s must be greater than zero", "give a positive duration"),
   DURATION_NEGATIVE("duration", "%s must not be negative", "give a duration of zero or more"),
+  DURATION_TOO_LONG(
+      "duration",
+      "%s is too long: durations are counted in nanoseconds, up to about 292 years",
+      "give a shorter duration"),
   RETRY_MAX(
       "retry-max",
       "@Retry(max = %d): max counts attempts including the first call and must be >= 1",
@@ -195,7 +199,7 @@ public enum Problem {
   POLICY_NAME_BLANK(
       "policy-name",
       "@%s(name = \"%s\") is blank",
-      "give a name to share the policy, or leave name out for one of the step's own"),
+      "give a name to share the policy, or leave name empty for a policy of its own"),
   POLICY_NAME_CONFLICT(
       "policy-name-conflict",
       "@%s(name = \"%s\") on %s has other settings than the one on %s, but one name is one"

@@ -54,6 +54,32 @@ class MorePolicyDiagnosticsTest {
     return Compiler.javac().withProcessors(new WorkflowProcessor()).compile(sources);
   }
 
+  // ---- durations of every policy ----
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "@Timeout(\"110000d\")",
+        "@Retry(maxDelay = \"PT1000000000H\")",
+        "@CircuitBreaker(openFor = \"106751992d\")"
+      })
+  void aDurationTooLongForNanosecondsIsAnErrorOnItsAttribute(String policy) {
+    JavaFileObject f =
+        workflow("  @Step", "  " + policy, "  String call(String in) { return in; }");
+
+    Compilation compilation = compile(f);
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorCount(1);
+    assertThat(compilation)
+        .hadErrorContaining(
+            "[tta:duration] "
+                + policy
+                + " is too long: durations are counted in nanoseconds, up to about 292 years")
+        .inFile(f)
+        .onLineContaining(policy);
+  }
+
   // ---- @CircuitBreaker ----
 
   @ParameterizedTest
@@ -628,8 +654,8 @@ class MorePolicyDiagnosticsTest {
         .hadErrorContaining(
             "[tta:policy-name] @"
                 + policy
-                + "(name = \"  \") is blank; give a name to share the policy, or leave name out for"
-                + " one of the step's own")
+                + "(name = \"  \") is blank; give a name to share the policy, or leave name empty"
+                + " for a policy of its own")
         .inFile(f)
         .onLineContaining("name = \"  \"");
   }

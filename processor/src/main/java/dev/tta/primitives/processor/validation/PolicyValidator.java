@@ -357,6 +357,12 @@ public final class PolicyValidator {
       reporter.report(Problem.DURATION_NEGATIVE, element, m, value, label);
       return Optional.empty();
     }
+    try {
+      parsed.get().toNanos(); // the generated code and the runtime count in nanoseconds
+    } catch (ArithmeticException e) {
+      reporter.report(Problem.DURATION_TOO_LONG, element, m, value, label);
+      return Optional.empty();
+    }
     if (positive && parsed.get().isZero()) {
       reporter.report(Problem.DURATION_NOT_POSITIVE, element, m, value, label);
       return Optional.empty();
