@@ -15,11 +15,14 @@ import java.lang.annotation.Target;
  * due fails the step (a {@link Retry} around it handles failures). When every started call fails,
  * the one that failed last is the cause and the others are suppressed on it.
  *
- * <p>Only for steps whose calls may safely run twice (reads, idempotent requests). Policies always
- * nest as {@code Fallback( Cache( Retry( CircuitBreaker( Hedge( RateLimit( Timeout( Bulkhead( call
- * ))))))))}: each hedged call takes a rate permit, a deadline and a bulkhead slot of its own, and
- * the breaker sees the hedge's one outcome. Every attribute is checked at compile time; a value
- * outside its range is a compile error on that attribute.
+ * <p>Only for steps whose calls may safely run twice (reads, idempotent requests), and that take
+ * milliseconds or more: the calls of a synchronous step each run on the runtime's executor, so that
+ * the caller is free to take the first answer, which costs a thread hand-off (microseconds) even
+ * when no second call is needed. Policies always nest as {@code Fallback( Cache( Retry(
+ * CircuitBreaker( Hedge( RateLimit( Timeout( Bulkhead( call ))))))))}: each hedged call takes a
+ * rate permit, a deadline and a bulkhead slot of its own, and the breaker sees the hedge's one
+ * outcome. Every attribute is checked at compile time; a value outside its range is a compile error
+ * on that attribute.
  */
 @Documented
 @Retention(RetentionPolicy.CLASS)
