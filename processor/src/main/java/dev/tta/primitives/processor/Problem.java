@@ -176,6 +176,11 @@ public enum Problem {
       "breaker-fail-on",
       "@CircuitBreaker(failOn = {}) names no failure type, so the breaker would never open",
       "list the failures that count, or remove @CircuitBreaker"),
+  BREAKER_SKIP_COVERS_FAIL(
+      "breaker-skip-covers",
+      "@CircuitBreaker(skipOn = ...) covers every failOn type, so no failure counts and the"
+          + " breaker never opens",
+      "skip only the failures that say nothing about the backend, e.g. a subtype"),
   BULKHEAD_VALUE(
       "bulkhead-value",
       "@Bulkhead(%d) must be >= 1: it is how many calls may be in flight at once",
@@ -316,7 +321,10 @@ public enum Problem {
    */
   public Diagnostic.Kind kind() {
     return switch (this) {
-      case PARAMETER_NAME_SWAP, RETRY_ABORT_ALSO_RETRIED, CACHE_KEY_EQUALITY ->
+      case PARAMETER_NAME_SWAP,
+          RETRY_ABORT_ALSO_RETRIED,
+          CACHE_KEY_EQUALITY,
+          BREAKER_SKIP_COVERS_FAIL ->
           Diagnostic.Kind.WARNING;
       case FALLBACK_DECLARED -> Diagnostic.Kind.NOTE;
       default -> Diagnostic.Kind.ERROR;

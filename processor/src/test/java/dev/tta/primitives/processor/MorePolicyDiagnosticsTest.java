@@ -82,6 +82,41 @@ class MorePolicyDiagnosticsTest {
 
   // ---- @CircuitBreaker ----
 
+  @Test
+  void skipOnCoveringEveryFailOnTypeIsAWarningOnSkipOn() {
+    JavaFileObject f =
+        workflow(
+            "  @Step",
+            "  @CircuitBreaker(",
+            "      failOn = {IOException.class, IllegalStateException.class},",
+            "      skipOn = {Exception.class})",
+            "  String call(String in) throws IOException { return in; }");
+
+    Compilation compilation = compile(f);
+
+    assertThat(compilation).succeeded();
+    assertThat(compilation).hadWarningCount(1);
+    assertThat(compilation)
+        .hadWarningContaining(
+            "[tta:breaker-skip-covers] @CircuitBreaker(skipOn = ...) covers every failOn type, so"
+                + " no failure counts and the breaker never opens")
+        .inFile(f)
+        .onLineContaining("skipOn = {Exception.class}");
+  }
+
+  @Test
+  void skipOnCoveringSomeFailOnTypesIsNoWarning() {
+    JavaFileObject f =
+        workflow(
+            "  @Step",
+            "  @CircuitBreaker(failOn = Exception.class, skipOn = FileNotFoundException.class)",
+            "  String call(String in) throws IOException { return in; }");
+
+    Compilation compilation = compile(f);
+
+    assertThat(compilation).succeededWithoutWarnings();
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"0.0", "-0.5", "1.5", "50.0"})
   void breakerFailureRateOutsideZeroToOneIsAnErrorOnFailureRate(String rate) {

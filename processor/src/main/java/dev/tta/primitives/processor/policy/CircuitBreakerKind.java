@@ -105,6 +105,10 @@ public final class CircuitBreakerKind extends PolicyKind<CircuitBreakerKind.Mode
     if (failOn.isEmpty()) {
       reporter.report(Problem.BREAKER_FAIL_ON_EMPTY, element, m, Mirrors.value(m, "failOn"));
     }
+    List<TypeMirror> skipOn = PolicyValidator.classes(m, "skipOn");
+    if (!failOn.isEmpty() && failOn.stream().allMatch(f -> skippedAll(checks, f, skipOn))) {
+      reporter.report(Problem.BREAKER_SKIP_COVERS_FAIL, element, m, Mirrors.value(m, "skipOn"));
+    }
     Settings settings =
         new Settings(
             failureRate,
@@ -114,7 +118,7 @@ public final class CircuitBreakerKind extends PolicyKind<CircuitBreakerKind.Mode
             halfOpenCalls,
             slowerThan,
             checks.filterNames(failOn),
-            checks.filterNames(PolicyValidator.classes(m, "skipOn")));
+            checks.filterNames(skipOn));
     return new Model(settings, checks.sharedName(this, m, target, settings));
   }
 
@@ -133,6 +137,12 @@ public final class CircuitBreakerKind extends PolicyKind<CircuitBreakerKind.Mode
         null,
         failure ->
             CodeBlock.of("this.$N.exitInPlace($N, $L, this.runtime)", field, permit, failure));
+  }
+
+  /** Whether some type of {@code skipOn} is {@code failure} or a supertype of it. */
+  private static boolean skippedAll(
+      PolicyValidator checks, TypeMirror failure, List<TypeMirror> skipOn) {
+    return skipOn.stream().anyMatch(skip -> checks.types().isSubtype(failure, skip));
   }
 
   @Override
