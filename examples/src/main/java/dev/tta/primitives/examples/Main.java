@@ -2,6 +2,7 @@ package dev.tta.primitives.examples;
 
 import dev.tta.primitives.WorkflowException;
 import dev.tta.primitives.examples.evaluation.EvaluateCommand;
+import dev.tta.primitives.examples.quota.QuotaCommand;
 import dev.tta.primitives.examples.servers.ServersCommand;
 import dev.tta.primitives.examples.validation.ValidateCommand;
 import java.io.PrintStream;
@@ -16,6 +17,7 @@ import java.util.List;
  * servers [N]      start N HTTP servers, health-check them over HTTP, stop them (default 4)
  * evaluate [DIR]   rank compression settings on the files under DIR (default: .)
  * digests [DIR]    find files with identical content under DIR (default: .)
+ * quota [N] [DIR]  count the words of N files under DIR through a metered HTTP API (default 16, .)
  * </pre>
  */
 public final class Main {
@@ -23,11 +25,14 @@ public final class Main {
   private static final String USAGE =
       String.join(
           System.lineSeparator(),
-          "usage: Main validate [DIR] | servers [N] | evaluate [DIR] | digests [DIR]",
+          "usage: Main validate [DIR] | servers [N] | evaluate [DIR] | digests [DIR]"
+              + " | quota [N] [DIR]",
           "  validate [DIR]  validate a Java source tree (default: examples/sample-tree)",
           "  servers [N]     start N HTTP servers, health-check them, stop them (default 4)",
           "  evaluate [DIR]  rank compression settings on the files under DIR (default: .)",
-          "  digests [DIR]   find files with identical content under DIR (default: .)");
+          "  digests [DIR]   find files with identical content under DIR (default: .)",
+          "  quota [N] [DIR] count the words of N files under DIR through a metered HTTP API,",
+          "                  within its quota and through its outage (default 16 files, .)");
 
   private Main() {}
 
@@ -65,6 +70,8 @@ public final class Main {
           return ServersCommand.run(rest, out);
         case "evaluate":
           return EvaluateCommand.run(rest, out);
+        case "quota":
+          return QuotaCommand.run(rest, out);
         case "digests":
           FileDigests.main(rest.toArray(String[]::new));
           return 0;
@@ -79,6 +86,9 @@ public final class Main {
     } catch (IllegalArgumentException e) {
       err.println(e.getMessage());
       err.println(USAGE);
+      return 2;
+    } catch (java.io.IOException e) {
+      err.println("FAILED: " + e);
       return 2;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
