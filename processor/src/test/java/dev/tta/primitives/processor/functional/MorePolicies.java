@@ -282,4 +282,54 @@ final class MorePolicies {
       return "ok:" + in;
     }
   }
+
+  /** A breaker on a failing parallel branch, a bulkhead and a hedge on the other. */
+  @Workflow
+  static class GuardedBranches {
+    final AtomicInteger flakyCalls = new AtomicInteger();
+
+    @Parallel
+    @CircuitBreaker(window = 1, minimumCalls = 1, failureRate = 1.0)
+    String flaky(String in) throws IOException {
+      flakyCalls.incrementAndGet();
+      throw new IOException("flaky " + in);
+    }
+
+    @Parallel
+    @Bulkhead(1)
+    @Hedge(delay = "1h")
+    String steady(String in) {
+      return "steady:" + in;
+    }
+  }
+
+  /** A breaker and a hedge on a for-each element that always fails. */
+  @Workflow
+  static class GuardedElements {
+    final AtomicInteger calls = new AtomicInteger();
+
+    @Step
+    List<String> items(String csv) {
+      return List.of(csv.split(","));
+    }
+
+    @Parallel(forEach = true, maxConcurrency = 1)
+    @CircuitBreaker(window = 2, minimumCalls = 2, failureRate = 1.0)
+    @Hedge(delay = "1h")
+    String fetch(String item) throws IOException {
+      calls.incrementAndGet();
+      throw new IOException("down: " + item);
+    }
+  }
+
+  /** A bulkhead and a rate limit of one start a minute around the whole run. */
+  @Workflow
+  @Bulkhead(1)
+  @RateLimit(permits = 1, per = "1m", maxWait = "0ms")
+  static class LimitedRuns {
+    @Step
+    String call(String in) {
+      return "ok:" + in;
+    }
+  }
 }

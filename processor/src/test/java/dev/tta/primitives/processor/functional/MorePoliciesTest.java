@@ -369,4 +369,53 @@ class MorePoliciesTest {
       steps.release.countDown();
     }
   }
+
+  @Test
+  void aBreakerOnAParallelBranchOpensForThatBranchAlone() {
+    MorePolicies.GuardedBranches steps = new MorePolicies.GuardedBranches();
+    MorePolicies_GuardedBranchesWorkflow workflow =
+        new MorePolicies_GuardedBranchesWorkflow(steps, new VirtualTime().runtime());
+
+    WorkflowException first = assertThrows(WorkflowException.class, () -> workflow.run("a"));
+    WorkflowException second = assertThrows(WorkflowException.class, () -> workflow.run("b"));
+
+    assertInstanceOf(IOException.class, first.getCause());
+    assertEquals("flaky", first.step());
+    assertInstanceOf(CircuitOpenException.class, second.getCause());
+    assertEquals("flaky", second.step());
+    assertEquals(1, steps.flakyCalls.get());
+    assertEquals(CircuitState.OPEN, workflow.flakyCircuitBreaker().state());
+  }
+
+  @Test
+  void aBreakerOnAForEachStepCountsEveryElement() {
+    MorePolicies.GuardedElements steps = new MorePolicies.GuardedElements();
+    MorePolicies_GuardedElementsWorkflow workflow =
+        new MorePolicies_GuardedElementsWorkflow(steps, new VirtualTime().runtime());
+
+    assertInstanceOf(
+        IOException.class,
+        assertThrows(WorkflowException.class, () -> workflow.run("a")).getCause());
+    assertInstanceOf(
+        IOException.class,
+        assertThrows(WorkflowException.class, () -> workflow.run("b")).getCause());
+    WorkflowException refused = assertThrows(WorkflowException.class, () -> workflow.run("c,d"));
+
+    assertInstanceOf(CircuitOpenException.class, refused.getCause());
+    assertEquals("fetch", refused.step());
+    assertEquals(2, steps.calls.get(), "an open breaker calls no element");
+  }
+
+  @Test
+  void aRateLimitOnTheClassLimitsWholeRuns() {
+    MorePolicies_LimitedRunsWorkflow workflow =
+        new MorePolicies_LimitedRunsWorkflow(
+            new MorePolicies.LimitedRuns(), new VirtualTime().runtime());
+
+    assertEquals("ok:a", workflow.run("a"));
+    WorkflowException e = assertThrows(WorkflowException.class, () -> workflow.run("b"));
+
+    assertInstanceOf(RateLimitExceededException.class, e.getCause());
+    assertEquals("LimitedRuns", e.step(), "a whole-run refusal names the workflow");
+  }
 }
