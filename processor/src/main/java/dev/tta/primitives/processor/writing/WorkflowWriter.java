@@ -439,6 +439,16 @@ public final class WorkflowWriter {
             .addStatement("return this.runner.execute(input, context)")
             .build());
     type.addMethod(
+        MethodSpec.methodBuilder("graph")
+            .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+            .addJavadoc(
+                "A picture of this workflow: a Mermaid flowchart of its stages and their policies"
+                    + "\n(paste it into a Markdown {@code mermaid} block).\n\n"
+                    + "@return the chart's text\n")
+            .returns(String.class)
+            .addStatement("return $S", GraphWriter.graph(model))
+            .build());
+    type.addMethod(
         MethodSpec.methodBuilder("name")
             .addAnnotation(Override.class)
             .addModifiers(Modifier.PUBLIC)
