@@ -24,6 +24,15 @@ class PolicyOverridesTest {
     return new VirtualTime().runtime().toBuilder().overrides(PolicyOverrides.of(overrides)).build();
   }
 
+  /** What constructing the two-per-minute workflow with one override {@code key=value} throws. */
+  private static IllegalArgumentException refused(String key, String value) {
+    return assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new MorePolicies_TwoPerMinuteWorkflow(
+                new MorePolicies.TwoPerMinute(), runtime(Map.of(key, value))));
+  }
+
   @Test
   void anOverrideReplacesTheAnnotationsValue() {
     MorePolicies_TwoPerMinuteWorkflow workflow =
@@ -126,13 +135,7 @@ class PolicyOverridesTest {
 
   @Test
   void anUnknownStepFailsConstructionNamingTheKeyAndThePolicies() {
-    IllegalArgumentException e =
-        assertThrows(
-            IllegalArgumentException.class,
-            () ->
-                new MorePolicies_TwoPerMinuteWorkflow(
-                    new MorePolicies.TwoPerMinute(),
-                    runtime(Map.of("TwoPerMinute.cal.RateLimit.permits", "3"))));
+    IllegalArgumentException e = refused("TwoPerMinute.cal.RateLimit.permits", "3");
 
     assertTrue(e.getMessage().contains("TwoPerMinute.cal.RateLimit.permits=3"), e.getMessage());
     assertTrue(e.getMessage().contains("declares no policy cal.RateLimit"), e.getMessage());
@@ -141,13 +144,7 @@ class PolicyOverridesTest {
 
   @Test
   void anUnknownAttributeFailsConstruction() {
-    IllegalArgumentException e =
-        assertThrows(
-            IllegalArgumentException.class,
-            () ->
-                new MorePolicies_TwoPerMinuteWorkflow(
-                    new MorePolicies.TwoPerMinute(),
-                    runtime(Map.of("TwoPerMinute.call.RateLimit.name", "api"))));
+    IllegalArgumentException e = refused("TwoPerMinute.call.RateLimit.name", "api");
 
     assertEquals(
         "policy override TwoPerMinute.call.RateLimit.name=api: @RateLimit has no attribute name"
@@ -157,26 +154,14 @@ class PolicyOverridesTest {
 
   @Test
   void aPolicyTheSourceDoesNotDeclareCannotBeAdded() {
-    IllegalArgumentException e =
-        assertThrows(
-            IllegalArgumentException.class,
-            () ->
-                new MorePolicies_TwoPerMinuteWorkflow(
-                    new MorePolicies.TwoPerMinute(),
-                    runtime(Map.of("TwoPerMinute.call.Retry.max", "3"))));
+    IllegalArgumentException e = refused("TwoPerMinute.call.Retry.max", "3");
 
     assertTrue(e.getMessage().contains("declares no policy call.Retry"), e.getMessage());
   }
 
   @Test
   void aValueOutOfRangeFailsWithTheRule() {
-    IllegalArgumentException e =
-        assertThrows(
-            IllegalArgumentException.class,
-            () ->
-                new MorePolicies_TwoPerMinuteWorkflow(
-                    new MorePolicies.TwoPerMinute(),
-                    runtime(Map.of("TwoPerMinute.call.RateLimit.permits", "0"))));
+    IllegalArgumentException e = refused("TwoPerMinute.call.RateLimit.permits", "0");
 
     assertTrue(
         e.getMessage().startsWith("policy override TwoPerMinute.call.RateLimit.permits=0: "),
@@ -186,13 +171,7 @@ class PolicyOverridesTest {
 
   @Test
   void aValueThatDoesNotParseFailsWithTheRule() {
-    IllegalArgumentException e =
-        assertThrows(
-            IllegalArgumentException.class,
-            () ->
-                new MorePolicies_TwoPerMinuteWorkflow(
-                    new MorePolicies.TwoPerMinute(),
-                    runtime(Map.of("TwoPerMinute.call.RateLimit.per", "soon"))));
+    IllegalArgumentException e = refused("TwoPerMinute.call.RateLimit.per", "soon");
 
     assertTrue(
         e.getMessage()
