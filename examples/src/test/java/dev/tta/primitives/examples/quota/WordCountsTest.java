@@ -33,7 +33,7 @@ class WordCountsTest {
     files(dir, 8);
     // Down from its 3rd request, while the first four calls are in flight, for 600 ms.
     WordCountServer api =
-        WordCountServer.start(4, Duration.ofMillis(900), 3, Duration.ofMillis(600));
+        WordCountServer.start(4, Duration.ofMillis(600), 3, Duration.ofMillis(600));
     WorkflowRuntime runtime =
         WorkflowRuntime.builder()
             .overrides(
