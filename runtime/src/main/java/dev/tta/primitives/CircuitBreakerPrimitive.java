@@ -5,8 +5,6 @@ import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicIntegerArray;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
@@ -36,9 +34,9 @@ import java.util.function.BiConsumer;
  * the closed path unless {@code slowerThan} is set. State changes are reported to {@link
  * WorkflowListener#onCircuitStateChange} and refusals to {@link WorkflowListener#onRejected}.
  *
- * <p>Thread-safe. The closed path takes no lock: a call that finishes adds its outcome to a ring
- * with one atomic increment and a read of the slot it overwrites (an atomic exchange only when the
- * outcome differs); the failure counters change only when a failure enters or leaves the ring.
+ * <p>Thread-safe. Admitting a call while closed takes no lock; a call that finishes adds its
+ * outcome to the window under a short lock, so each outcome is judged in one order with the others
+ * and {@link #stats()} is always one consistent moment ({@code failedCalls <= calls}).
  *
  * @param <I> input type
  * @param <O> output type
@@ -170,9 +168,10 @@ public final class CircuitBreakerPrimitive<I, O> implements WorkflowPrimitive<I,
   public void exitInPlace(Object permit, Throwable failure, WorkflowRuntime runtime) {
     Closed closed = (Closed) permit;
     int outcome = outcome(failure, 0L, null);
-    if (outcome != IGNORED && closed.add(outcome, breaker.policy)) {
+    Counts opening = outcome == IGNORED ? null : closed.add(outcome, breaker.policy);
+    if (opening != null) {
       // A direct run has no listener (else it would not be direct): no event to tell.
-      breaker.phase.compareAndSet(closed, new Open(runtime.clock().nanoTime(), closed.counts()));
+      breaker.phase.compareAndSet(closed, new Open(runtime.clock().nanoTime(), opening));
     }
   }
 
@@ -242,9 +241,9 @@ public final class CircuitBreakerPrimitive<I, O> implements WorkflowPrimitive<I,
   /** Counts an outcome in the phase the call was let through in, and moves the breaker on. */
   private void record(Phase phase, int outcome, WorkflowContext context) {
     if (phase instanceof Closed) {
-      if (outcome != IGNORED && ((Closed) phase).add(outcome, breaker.policy)) {
-        Closed closed = (Closed) phase;
-        open(closed, closed.counts(), context, CircuitState.CLOSED);
+      Counts opening = outcome == IGNORED ? null : ((Closed) phase).add(outcome, breaker.policy);
+      if (opening != null) {
+        open(phase, opening, context, CircuitState.CLOSED);
       }
       return;
     }
@@ -355,46 +354,40 @@ public final class CircuitBreakerPrimitive<I, O> implements WorkflowPrimitive<I,
   }
 
   /**
-   * Closed, with a fresh window: a ring of the last outcomes. The failure counters always equal the
-   * failures in the ring once no call is between its increment and its slot: each slot is changed
-   * by an atomic exchange whose old value is taken back out of the counters.
+   * Closed, with a fresh window: a ring of the last outcomes and their counts, changed and read
+   * under the phase's lock, so that every outcome is judged against the ones before it and every
+   * snapshot is one moment of the window. (Lock-free counters raced: a failure counted after the
+   * call reaching minimumCalls had looked went unjudged, and a snapshot could show more failures
+   * than calls.) The section is a few loads and stores, shorter than any call it counts.
    */
   private static final class Closed extends Phase {
-    private final AtomicLong recorded = new AtomicLong();
-    private final AtomicIntegerArray ring;
-    private final AtomicInteger failures = new AtomicInteger();
-    private final AtomicInteger slow = new AtomicInteger();
+    private final int[] ring; // guarded by this
+    private long recorded; // guarded by this
+    private int failures; // guarded by this; slow calls included
+    private int slow; // guarded by this
 
     Closed(int window) {
       super(CircuitState.CLOSED);
-      this.ring = new AtomicIntegerArray(window);
+      this.ring = new int[window];
     }
 
-    /** Adds an outcome; true if the breaker should open now. */
-    boolean add(int outcome, CircuitBreakerPolicy policy) {
-      int window = ring.length();
-      long index = recorded.getAndIncrement();
-      int slot = (int) (index % window);
-      int old = ring.get(slot); // equal to the outcome, as usual: no write needed
-      if (old != outcome) {
-        old = ring.getAndSet(slot, outcome);
-      }
-      int failed = (outcome != SUCCESS ? 1 : 0) - (old != SUCCESS ? 1 : 0);
-      int f = failed == 0 ? -1 : failures.addAndGet(failed);
-      int slowed = (outcome == SLOW ? 1 : 0) - (old == SLOW ? 1 : 0);
-      if (slowed != 0) {
-        slow.addAndGet(slowed);
-      }
-      long total = index + 1;
-      long kept = Math.min(total, window);
+    /** Adds an outcome; the counts to open with if the breaker should open now, else null. */
+    synchronized Counts add(int outcome, CircuitBreakerPolicy policy) {
+      int window = ring.length;
+      int slot = (int) (recorded++ % window);
+      int old = ring[slot];
+      ring[slot] = outcome;
+      failures += (outcome != SUCCESS ? 1 : 0) - (old != SUCCESS ? 1 : 0);
+      slow += (outcome == SLOW ? 1 : 0) - (old == SLOW ? 1 : 0);
       // Only a failure, or the call that reaches minimumCalls, can bring the rate to the threshold.
-      if (kept < policy.minimumCalls() || (outcome == SUCCESS && total != policy.minimumCalls())) {
-        return false;
+      if (recorded < policy.minimumCalls()
+          || (outcome == SUCCESS && recorded != policy.minimumCalls())) {
+        return null;
       }
-      if (f < 0) {
-        f = failures.get();
-      }
-      return (double) f / kept >= policy.failureRate();
+      int kept = (int) Math.min(recorded, window);
+      return (double) failures / kept >= policy.failureRate()
+          ? new Counts(kept, failures, slow)
+          : null;
     }
 
     @Override
@@ -402,9 +395,8 @@ public final class CircuitBreakerPrimitive<I, O> implements WorkflowPrimitive<I,
       return counts().stats(state, rejected);
     }
 
-    Counts counts() {
-      int kept = (int) Math.min(recorded.get(), ring.length());
-      return new Counts(kept, failures.get(), slow.get());
+    synchronized Counts counts() {
+      return new Counts((int) Math.min(recorded, ring.length), failures, slow);
     }
   }
 
