@@ -4,8 +4,10 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * A call refused by an open circuit breaker: it did not run. Unchecked; a retry does not retry it
- * unless its {@code retryOn} names it (or a supertype narrower than {@code Exception}).
+ * A call refused by a circuit breaker that is open, or half-open with all its trial calls out: it
+ * did not run. Unchecked; a retry does not retry it unless its {@code retryOn} names it (or a
+ * supertype narrower than {@code Exception}), and a retry's backoff does not wait for {@link
+ * #halfOpensIn()}: a caller that wants to wait for the breaker reads it and schedules its own call.
  */
 public final class CircuitOpenException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -20,17 +22,24 @@ public final class CircuitOpenException extends RuntimeException {
    * A refusal by {@code breaker}.
    *
    * @param breaker the breaker's name
-   * @param halfOpensIn how long until the breaker lets trial calls through; zero or more
+   * @param halfOpensIn how long until the breaker lets trial calls through; zero when it is
+   *     half-open and its trial calls are all out
    */
   public CircuitOpenException(String breaker, Duration halfOpensIn) {
-    super(
-        "circuit breaker '"
-            + Objects.requireNonNull(breaker, "breaker")
-            + "' is open: the call did not run; trial calls pass in "
-            + Objects.requireNonNull(halfOpensIn, "halfOpensIn").toMillis()
-            + " ms");
+    super(message(breaker, halfOpensIn));
     this.breaker = breaker;
     this.halfOpensIn = halfOpensIn;
+  }
+
+  private static String message(String breaker, Duration halfOpensIn) {
+    String name = "circuit breaker '" + Objects.requireNonNull(breaker, "breaker") + "'";
+    if (Objects.requireNonNull(halfOpensIn, "halfOpensIn").isZero()) {
+      return name + " is half-open and its trial calls are all out: the call did not run";
+    }
+    return name
+        + " is open: the call did not run; trial calls pass in "
+        + halfOpensIn.toMillis()
+        + " ms";
   }
 
   /**
@@ -45,7 +54,8 @@ public final class CircuitOpenException extends RuntimeException {
   /**
    * How long after the refusal the breaker lets trial calls through.
    *
-   * @return the time left open
+   * @return the time left open; zero if the breaker was half-open with its trial calls all out (the
+   *     next call may pass once one of them ends)
    */
   public Duration halfOpensIn() {
     return halfOpensIn;

@@ -163,6 +163,9 @@ class CircuitBreakerPrimitiveTest {
         assertInstanceOf(CircuitOpenException.class, failureOf(succeed(breaker)));
     assertEquals("call", refused.breaker());
     assertEquals(Duration.ofSeconds(6), refused.halfOpensIn());
+    assertEquals(
+        "circuit breaker 'call' is open: the call did not run; trial calls pass in 6000 ms",
+        refused.getMessage());
     time.advance(Duration.ofMillis(5_999));
     assertInstanceOf(CircuitOpenException.class, failureOf(succeed(breaker)));
     assertEquals(4, backend.calls(), "the delegate was not called while open");
@@ -190,7 +193,11 @@ class CircuitBreakerPrimitiveTest {
     CompletableFuture<String> second = succeed(breaker);
     CompletableFuture<String> third = succeed(breaker);
     assertInstanceOf(CircuitOpenException.class, failureOf(third), "only two trial calls pass");
-    assertEquals(Duration.ZERO, ((CircuitOpenException) failureOf(third)).halfOpensIn());
+    CircuitOpenException refused = (CircuitOpenException) failureOf(third);
+    assertEquals(Duration.ZERO, refused.halfOpensIn());
+    assertEquals(
+        "circuit breaker 'call' is half-open and its trial calls are all out: the call did not run",
+        refused.getMessage());
     assertEquals(6, backend.calls());
 
     backend.held.get(0).complete("one");

@@ -21,7 +21,12 @@ import java.lang.annotation.Target;
  * Policies always nest as {@code Fallback( Cache( Retry( CircuitBreaker( Hedge( RateLimit( Timeout(
  * Bulkhead( call ))))))))}: every retry passes the breaker (and a {@code CircuitOpenException} is
  * not retried unless {@link Retry#retryOn()} names it), a timed-out attempt counts as a failure,
- * and a rejection by a bulkhead or rate limit inside never does.
+ * and a rejection by a bulkhead or rate limit inside never does. The breaker judges a call when it
+ * lets it through: a call that then waits for a rate-limit permit or a bulkhead slot still runs if
+ * the breaker opens meanwhile (its outcome is not counted), so keep those waits short next to
+ * {@link #openFor()}. A retry's delay does not wait for the breaker: to retry a refusal, give
+ * {@link Retry#delay()} at least {@link #openFor()}, or read {@code halfOpensIn()} from the {@code
+ * CircuitOpenException}.
  *
  * <p>Without {@link #name()} the breaker belongs to that step of that workflow object; with a name,
  * every breaker of that name in one {@code WorkflowRuntime} is one breaker. The generated class

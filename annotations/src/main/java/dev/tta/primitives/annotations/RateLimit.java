@@ -21,6 +21,11 @@ import java.lang.annotation.Target;
  * retry and every hedged call takes a permit of its own, and a rejection is retried like any
  * failure that {@link Retry#retryOn()} admits.
  *
+ * <p>The limit counts starts as this process sees them. A server enforcing a quota counts the
+ * requests as they arrive, and every retry and hedged call is a request too, so set {@code permits}
+ * a little below the server's quota, and add a {@link Bulkhead} when the server also limits
+ * requests in flight.
+ *
  * <p>Without {@link #name()} the permits belong to that step of that workflow object; with a name,
  * every limit of that name in one {@code WorkflowRuntime} shares them (one API key). Every
  * attribute is checked at compile time; a value outside its range is a compile error on that
