@@ -11,27 +11,55 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * through {@link System.Logger} {@code dev.tta.primitives} and never changes the run: the first
  * failure of each listener at {@code WARNING} with its stack trace, later ones at {@code DEBUG}, so
  * a listener that fails on every event does not flood the log. {@link #enabled()} lets hot paths
- * skip clock reads when nobody listens.
+ * skip clock reads when nobody listens. Each event also reaches the interceptors' observation of
+ * the run or step call whose context it comes with, and interceptors' failures are logged alike.
  */
 class Events implements WorkflowListener {
 
   private static final System.Logger LOG = System.getLogger("dev.tta.primitives");
-  private static final Events NONE = new Events(List.of());
+  private static final Events NONE = new Events(List.of(), List.of());
 
   private final WorkflowListener[] listeners;
   private final AtomicIntegerArray failed; // per listener: 1 once a failure was logged as WARNING
+  private final WorkflowInterceptor[] interceptors;
+  private final AtomicIntegerArray interceptorsFailed; // the same, per interceptor
 
-  private Events(List<WorkflowListener> listeners) {
+  private Events(List<WorkflowListener> listeners, List<WorkflowInterceptor> interceptors) {
     this.listeners = listeners.toArray(new WorkflowListener[0]);
     this.failed = new AtomicIntegerArray(this.listeners.length);
+    this.interceptors = interceptors.toArray(new WorkflowInterceptor[0]);
+    this.interceptorsFailed = new AtomicIntegerArray(this.interceptors.length);
   }
 
-  static Events of(List<WorkflowListener> listeners) {
-    return listeners.isEmpty() ? NONE : new Events(listeners);
+  static Events of(List<WorkflowListener> listeners, List<WorkflowInterceptor> interceptors) {
+    return listeners.isEmpty() && interceptors.isEmpty()
+        ? NONE
+        : new Events(listeners, interceptors);
   }
 
+  /** Whether anybody listens or intercepts: else hot paths skip events and clock reads. */
   boolean enabled() {
-    return listeners.length > 0;
+    return this != NONE;
+  }
+
+  /** Whether runs and step calls are observed by interceptors. */
+  boolean intercepted() {
+    return interceptors.length > 0;
+  }
+
+  WorkflowInterceptor[] interceptors() {
+    return interceptors;
+  }
+
+  /** Logs what interceptor {@code i} threw in {@code method}, as a listener's failure is. */
+  void interceptorFailed(int i, String method, Throwable t) {
+    Level level = interceptorsFailed.compareAndSet(i, 0, 1) ? Level.WARNING : Level.DEBUG;
+    if (LOG.isLoggable(level)) {
+      LOG.log(
+          level,
+          "WorkflowInterceptor " + interceptors[i] + " failed in " + method + "; ignored",
+          t);
+    }
   }
 
   private interface Call {
@@ -39,6 +67,9 @@ class Events implements WorkflowListener {
   }
 
   private void each(String event, Call call) {
+    if (listeners.length == 0) {
+      return;
+    }
     for (int i = 0; i < listeners.length; i++) {
       WorkflowListener listener = listeners[i];
       try {
@@ -87,21 +118,37 @@ class Events implements WorkflowListener {
   public void onRetry(
       WorkflowContext context, String step, int nextAttempt, Throwable failure, Duration delay) {
     each("onRetry", l -> l.onRetry(context, step, nextAttempt, failure, delay));
+    Observed observed = context.observed();
+    if (observed != null) {
+      observed.onRetry(nextAttempt, failure, delay);
+    }
   }
 
   @Override
   public void onTimeout(WorkflowContext context, String step, Duration timeout) {
     each("onTimeout", l -> l.onTimeout(context, step, timeout));
+    Observed observed = context.observed();
+    if (observed != null) {
+      observed.onTimeout(timeout);
+    }
   }
 
   @Override
   public void onFallback(WorkflowContext context, String step, Throwable cause) {
     each("onFallback", l -> l.onFallback(context, step, cause));
+    Observed observed = context.observed();
+    if (observed != null) {
+      observed.onFallback(cause);
+    }
   }
 
   @Override
   public void onCacheHit(WorkflowContext context, String step) {
     each("onCacheHit", l -> l.onCacheHit(context, step));
+    Observed observed = context.observed();
+    if (observed != null) {
+      observed.onCacheHit();
+    }
   }
 
   @Override
@@ -113,10 +160,18 @@ class Events implements WorkflowListener {
   public void onCircuitStateChange(
       WorkflowContext context, String breaker, CircuitState from, CircuitState to) {
     each("onCircuitStateChange", l -> l.onCircuitStateChange(context, breaker, from, to));
+    Observed observed = context.observed();
+    if (observed != null) {
+      observed.onCircuitStateChange(breaker, from, to);
+    }
   }
 
   @Override
   public void onRejected(WorkflowContext context, String step, Throwable rejection) {
     each("onRejected", l -> l.onRejected(context, step, rejection));
+    Observed observed = context.observed();
+    if (observed != null) {
+      observed.onRejected(rejection);
+    }
   }
 }

@@ -138,6 +138,9 @@ public final class FallbackPrimitive<I, O> implements WorkflowPrimitive<I, O>, S
       events.onFallback(context, Structure.reportedName(this, context), cause);
     }
     CompletableFuture<O> fallback;
+    Observed observed = context.observed();
+    WorkflowInterceptor.Scope current =
+        observed != null ? observed.makeCurrent() : WorkflowInterceptor.Scope.NONE;
     try {
       CompletionStage<? extends O> stage = recovery.recover(input, cause, context);
       @SuppressWarnings("unchecked") // read-only
@@ -152,6 +155,8 @@ public final class FallbackPrimitive<I, O> implements WorkflowPrimitive<I, O>, S
       fallback = future;
     } catch (Throwable t) {
       fallback = CompletableFuture.failedFuture(t);
+    } finally {
+      current.close(); // the fallback method ran as part of the step call it stands in for
     }
     if (Futures.succeeded(fallback)) {
       return fallback;

@@ -119,10 +119,12 @@ final class ForEachPrimitive<E, R> implements WorkflowPrimitive<Iterable<? exten
 
     private void start(int index) {
       E item = items.get(index);
+      // Observed runs tell the element's step call which element it is.
+      WorkflowContext element = context.observed() != null ? context.withElement(index) : context;
       CompletableFuture<? extends R> future =
           body.isBlocking()
-              ? IsolatedCall.start(body, item, context, context.runtime().executor(), true, true)
-              : Futures.call(body, item, context);
+              ? IsolatedCall.start(body, item, element, element.runtime().executor(), true, true)
+              : Futures.call(body, item, element);
       futures.set(index, future);
       if (future.isDone()) {
         elementDone(index, future);

@@ -81,6 +81,20 @@ public final class LambdaPrimitive<I, O> implements WorkflowPrimitive<I, O> {
       return CompletableFuture.failedFuture(
           new CancellationException("run cancelled before '" + name + "'"));
     }
+    Observed observed = context.observed();
+    if (observed == null) {
+      return call(input, context);
+    }
+    // The interceptors' state of this step call is current while the user's code runs here.
+    WorkflowInterceptor.Scope current = observed.makeCurrent();
+    try {
+      return call(input, context);
+    } finally {
+      current.close();
+    }
+  }
+
+  private CompletableFuture<O> call(I input, WorkflowContext context) {
     if (sync != null) {
       try {
         return CompletableFuture.completedFuture(sync.apply(input, context));

@@ -51,9 +51,22 @@ public final class StepPrimitive<I, O> implements WorkflowPrimitive<I, O> {
           ? CompletableFuture.failedFuture(named(Futures.failure(result), context))
           : result;
     }
+    Observed observed = context.observed();
+    if (observed != null) {
+      return observe(input, context, events, observed.step(context, name, context.element()));
+    }
     events.onStepStart(context, name);
     long start = context.runtime().clock().nanoTime();
     return watch(Futures.call(body, input, context), context, events, start);
+  }
+
+  /** A call observed by the runtime's interceptors: its policies and attempts see {@code step}. */
+  private CompletableFuture<O> observe(
+      I input, WorkflowContext context, Events events, Observed step) {
+    WorkflowContext own = context.withObserved(step);
+    events.onStepStart(own, name);
+    long start = context.runtime().clock().nanoTime();
+    return watch(Futures.call(body, input, own), own, events, start);
   }
 
   /**
@@ -88,16 +101,26 @@ public final class StepPrimitive<I, O> implements WorkflowPrimitive<I, O> {
             if (events.enabled()) {
               events.onStepSuccess(context, name, elapsed);
             }
+            end(context, null); // before the run goes on: a step call ends within its run
             outcome.settle(value);
           } else {
             Throwable failure = named(error, context);
             if (events.enabled()) {
               events.onStepFailure(context, name, failure, elapsed);
             }
+            end(context, failure);
             outcome.settleExceptionally(failure);
           }
         });
     return outcome;
+  }
+
+  /** Ends the interceptors' observation of this call, if {@code context} is its own. */
+  private void end(WorkflowContext context, Throwable failure) {
+    Observed observed = context.observed();
+    if (observed != null && observed.isStepCall()) {
+      observed.end(failure);
+    }
   }
 
   /** The failure as a {@link WorkflowException} naming this workflow and step. */

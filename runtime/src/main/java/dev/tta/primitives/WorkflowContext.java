@@ -24,6 +24,10 @@ public final class WorkflowContext {
   private final WorkflowRuntime runtime;
   // Where the work that receives this context runs: its cancellation scope (null at the top).
   private final CancelScope scope;
+  // The interceptors' observation of the run or step call this context is passed in (null when
+  // the runtime has no interceptor), and the for-each element a step call is for (-1: none).
+  private final Observed observed;
+  private final int element;
 
   private WorkflowContext(
       String workflowName,
@@ -31,13 +35,17 @@ public final class WorkflowContext {
       long idNumber,
       Map<String, String> metadata,
       WorkflowRuntime runtime,
-      CancelScope scope) {
+      CancelScope scope,
+      Observed observed,
+      int element) {
     this.workflowName = workflowName;
     this.idPrefix = idPrefix;
     this.idNumber = idNumber;
     this.metadata = metadata;
     this.runtime = runtime;
     this.scope = scope;
+    this.observed = observed;
+    this.element = element;
   }
 
   /**
@@ -68,7 +76,7 @@ public final class WorkflowContext {
     Objects.requireNonNull(runtime, "runtime");
     // A counter, not a UUID: unique within the JVM and free of SecureRandom on the hot path.
     return new WorkflowContext(
-        workflowName, workflowName, SEQUENCE.incrementAndGet(), Map.of(), runtime, scope);
+        workflowName, workflowName, SEQUENCE.incrementAndGet(), Map.of(), runtime, scope, null, -1);
   }
 
   /**
@@ -125,7 +133,14 @@ public final class WorkflowContext {
     Map<String, String> copy = new LinkedHashMap<>(metadata);
     copy.put(key, value);
     return new WorkflowContext(
-        workflowName, idPrefix, idNumber, Collections.unmodifiableMap(copy), runtime, scope);
+        workflowName,
+        idPrefix,
+        idNumber,
+        Collections.unmodifiableMap(copy),
+        runtime,
+        scope,
+        observed,
+        element);
   }
 
   /**
@@ -138,7 +153,8 @@ public final class WorkflowContext {
     Objects.requireNonNull(name, "name");
     return name.equals(workflowName)
         ? this
-        : new WorkflowContext(name, idPrefix, idNumber, metadata, runtime, scope);
+        : new WorkflowContext(
+            name, idPrefix, idNumber, metadata, runtime, scope, observed, element);
   }
 
   /**
@@ -149,7 +165,8 @@ public final class WorkflowContext {
    */
   public WorkflowContext withRuntime(WorkflowRuntime newRuntime) {
     Objects.requireNonNull(newRuntime, "runtime");
-    return new WorkflowContext(workflowName, idPrefix, idNumber, metadata, newRuntime, scope);
+    return new WorkflowContext(
+        workflowName, idPrefix, idNumber, metadata, newRuntime, scope, observed, element);
   }
 
   /** The cancellation scope of the work this context is passed to, or {@code null}. */
@@ -161,7 +178,30 @@ public final class WorkflowContext {
   WorkflowContext withScope(CancelScope newScope) {
     return newScope == scope
         ? this
-        : new WorkflowContext(workflowName, idPrefix, idNumber, metadata, runtime, newScope);
+        : new WorkflowContext(
+            workflowName, idPrefix, idNumber, metadata, runtime, newScope, observed, element);
+  }
+
+  /** The interceptors' observation of the run or step call this context belongs to, or null. */
+  Observed observed() {
+    return observed;
+  }
+
+  /** A copy for the work of the run or step call {@code newObserved}, for no for-each element. */
+  WorkflowContext withObserved(Observed newObserved) {
+    return new WorkflowContext(
+        workflowName, idPrefix, idNumber, metadata, runtime, scope, newObserved, -1);
+  }
+
+  /** The for-each element the next step call is for, or -1. */
+  int element() {
+    return element;
+  }
+
+  /** A copy for the call of for-each element {@code index}. */
+  WorkflowContext withElement(int index) {
+    return new WorkflowContext(
+        workflowName, idPrefix, idNumber, metadata, runtime, scope, observed, index);
   }
 
   @Override

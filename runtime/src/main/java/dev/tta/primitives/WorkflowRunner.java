@@ -227,6 +227,13 @@ public final class WorkflowRunner<I, O> implements WorkflowPrimitive<I, O> {
     if (own.runtime().isClosed()) {
       return CompletableFuture.failedFuture(closed());
     }
+    Events events = own.runtime().events();
+    if (events.intercepted()) {
+      // Observed from here, on the caller's thread, where the caller's trace is current.
+      Observed run = Observed.run(events, own, context.observed());
+      return IsolatedCall.start(
+          new Started(run), input, own.withObserved(run), own.runtime().executor(), true, false);
+    }
     return IsolatedCall.start(this, input, own, own.runtime().executor(), true, false);
   }
 
@@ -237,17 +244,58 @@ public final class WorkflowRunner<I, O> implements WorkflowPrimitive<I, O> {
       return CompletableFuture.failedFuture(closed());
     }
     Events events = own.runtime().events();
+    if (events.intercepted()) {
+      Observed run = Observed.run(events, own, context.observed());
+      return start(input, own.withObserved(run), run);
+    }
+    if (own.observed() != null) {
+      own = own.withObserved(null); // a run on another runtime than the step it is nested in
+    }
+    return start(input, own, null);
+  }
+
+  /** Starts a run in {@code own}, observed by {@code run} unless null. */
+  private CompletableFuture<O> start(I input, WorkflowContext own, Observed run) {
+    Events events = own.runtime().events();
     long start = 0L;
     if (events.enabled()) {
       events.onWorkflowStart(own);
       start = own.runtime().clock().nanoTime();
     }
-    return finish(own, Futures.call(root, input, own), start);
+    return finish(own, Futures.call(root, input, own), start, run);
+  }
+
+  /** A run of this workflow whose observation started before it was handed to the executor. */
+  private final class Started implements WorkflowPrimitive<I, O> {
+    private final Observed run;
+
+    Started(Observed run) {
+      this.run = run;
+    }
+
+    @Override
+    public CompletableFuture<O> execute(I input, WorkflowContext context) {
+      if (context.runtime().isClosed()) {
+        run.end(closed());
+        return CompletableFuture.failedFuture(closed());
+      }
+      return start(input, context, run);
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public boolean isBlocking() {
+      return root.isBlocking();
+    }
   }
 
   /** The run's outcome: failures named, workflow events reported. */
   private CompletableFuture<O> finish(
-      WorkflowContext own, CompletableFuture<O> result, long start) {
+      WorkflowContext own, CompletableFuture<O> result, long start, Observed run) {
     Events events = own.runtime().events();
     if (Futures.succeeded(result) && !events.enabled()) {
       return result;
@@ -263,11 +311,17 @@ public final class WorkflowRunner<I, O> implements WorkflowPrimitive<I, O> {
             if (events.enabled()) {
               events.onWorkflowSuccess(own, elapsed);
             }
+            if (run != null) {
+              run.end(null);
+            }
             finished.settle(value);
           } else {
             Throwable failure = named(error);
             if (events.enabled()) {
               events.onWorkflowFailure(own, failure, elapsed);
+            }
+            if (run != null) {
+              run.end(failure);
             }
             finished.settleExceptionally(failure);
           }

@@ -35,6 +35,7 @@ public final class WorkflowRuntime implements AutoCloseable {
   private final RandomGenerator random; // null: ThreadLocalRandom
   private final Object randomLock = new Object();
   private final List<WorkflowListener> listeners;
+  private final List<WorkflowInterceptor> interceptors;
   private final Events events;
   private final boolean closeable;
   // Policies shared by name (a breaker, a bulkhead, a rate limit): kind + name -> instance.
@@ -52,7 +53,8 @@ public final class WorkflowRuntime implements AutoCloseable {
     this.clock = builder.clock != null ? builder.clock : WorkflowClock.SYSTEM;
     this.random = builder.random;
     this.listeners = List.copyOf(builder.listeners);
-    this.events = Events.of(this.listeners);
+    this.interceptors = List.copyOf(builder.interceptors);
+    this.events = Events.of(this.listeners, this.interceptors);
     this.closeable = closeable;
     this.directRuns = !events.enabled();
     this.overrides = builder.overrides;
@@ -89,6 +91,7 @@ public final class WorkflowRuntime implements AutoCloseable {
     b.clock = clock;
     b.random = random;
     b.listeners.addAll(listeners);
+    b.interceptors.addAll(interceptors);
     b.overrides = overrides;
     return b;
   }
@@ -137,6 +140,15 @@ public final class WorkflowRuntime implements AutoCloseable {
    */
   public List<WorkflowListener> listeners() {
     return listeners;
+  }
+
+  /**
+   * The interceptors, in registration order.
+   *
+   * @return an unmodifiable list
+   */
+  public List<WorkflowInterceptor> interceptors() {
+    return interceptors;
   }
 
   /**
@@ -212,7 +224,10 @@ public final class WorkflowRuntime implements AutoCloseable {
     }
   }
 
-  /** Whether runs may call a generated workflow's steps in place: no listener, and open. */
+  /**
+   * Whether runs may call a generated workflow's steps in place: no listener or interceptor, and
+   * open.
+   */
   boolean allowsDirectRuns() {
     return directRuns;
   }
@@ -242,6 +257,7 @@ public final class WorkflowRuntime implements AutoCloseable {
     private WorkflowClock clock;
     private RandomGenerator random;
     private final List<WorkflowListener> listeners = new ArrayList<>();
+    private final List<WorkflowInterceptor> interceptors = new ArrayList<>();
     private PolicyOverrides overrides = PolicyOverrides.none();
 
     private Builder() {}
@@ -310,6 +326,19 @@ public final class WorkflowRuntime implements AutoCloseable {
      */
     public Builder listener(WorkflowListener listener) {
       listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * Adds an interceptor, which observes every run and step call and makes its state current
+     * around each attempt (tracing, metrics, logging context). Interceptors see runs in
+     * registration order and are undone in reverse.
+     *
+     * @param interceptor the interceptor, e.g. one of the OpenTelemetry or Micrometer modules'
+     * @return this builder
+     */
+    public Builder interceptor(WorkflowInterceptor interceptor) {
+      interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
       return this;
     }
 
