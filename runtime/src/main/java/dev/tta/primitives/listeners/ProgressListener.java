@@ -136,6 +136,10 @@ public final class ProgressListener implements WorkflowListener {
     } else {
       line(now, runName + " started");
     }
+    // The times that follow count from after this first write, which may load classes: closer to
+    // where the run's own clock starts (the runner reads it once its listeners heard the start).
+    runStart = Math.max(runStart, now(context));
+    lastProgress = runStart;
   }
 
   @Override

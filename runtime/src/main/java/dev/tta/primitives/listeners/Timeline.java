@@ -34,9 +34,10 @@ import java.util.Map;
  * order (calls that started at the same time: the one that ended first first): parallel branches
  * overlap, and a step called several times in the run (a for-each's elements, a step of a repeated
  * nested run) is numbered {@code #1}, {@code #2}, ... in that order. A call's start is its end less
- * its duration as the step reported it (all attempts included). Times come from the clock of the
- * runtime that reports each event, so on a {@link dev.tta.primitives.testing.VirtualTime} they are
- * exact.
+ * its duration as the step reported it (all attempts included); the axis starts where the run's own
+ * duration starts, so the chart ends at the run's reported duration. Times come from the clock of
+ * the runtime that reports each event, so on a {@link dev.tta.primitives.testing.VirtualTime} they
+ * are exact.
  *
  * <p>Thread-safe; {@link #text()} and {@link #mermaid()} may be called while another run goes on
  * (they show the last finished one).
@@ -66,7 +67,13 @@ public final class Timeline implements WorkflowListener {
     "accdescr"
   };
 
-  private record Span(String run, String step, long start, long end, boolean failed, int order) {}
+  private record Span(String run, String step, long start, long end, boolean failed, int order) {
+    Span shifted(long by) {
+      return new Span(run, step, Math.max(0, start - by), Math.max(0, end - by), failed, order);
+    }
+  }
+
+  private record Change(String text, long at) {}
 
   /** A finished run: everything the charts need. */
   private record Chart(
@@ -84,7 +91,7 @@ public final class Timeline implements WorkflowListener {
   private long origin;
   private final List<Span> spans = new ArrayList<>();
   private final Map<String, String> runs = new LinkedHashMap<>(); // key -> workflow name
-  private final List<String> breakerChanges = new ArrayList<>();
+  private final List<Change> breakerChanges = new ArrayList<>();
   private int retries;
   private int timeouts;
   private int fallbacks;
@@ -124,29 +131,39 @@ public final class Timeline implements WorkflowListener {
 
   @Override
   public synchronized void onWorkflowSuccess(WorkflowContext context, Duration elapsed) {
-    runEnded(context, false);
+    runEnded(context, false, elapsed);
   }
 
   @Override
   public synchronized void onWorkflowFailure(
       WorkflowContext context, Throwable failure, Duration elapsed) {
-    runEnded(context, true);
+    runEnded(context, true, elapsed);
   }
 
-  private void runEnded(WorkflowContext context, boolean failed) {
+  private void runEnded(WorkflowContext context, boolean failed, Duration elapsed) {
     if (activeRuns == 0 || --activeRuns > 0) {
       return;
     }
-    long total = now(context) - origin;
+    // The axis starts where the run's own clock started (its elapsed time ends now), a little
+    // after this listener heard of the start when other listeners took time over it.
+    long end = now(context) - origin;
+    long shift = Math.max(0, end - elapsed.toNanos());
+    long total = end - shift;
+    List<Span> shifted = new ArrayList<>(spans.size());
     for (Span span : spans) {
-      total = Math.max(total, span.end());
+      shifted.add(span.shifted(shift));
+      total = Math.max(total, span.end() - shift);
+    }
+    List<String> changes = new ArrayList<>();
+    for (Change change : breakerChanges) {
+      changes.add(change.text() + " at " + Describe.millis(Math.max(0, change.at() - shift)));
     }
     last =
         new Chart(
             name,
             failed,
             total,
-            List.copyOf(spans),
+            List.copyOf(shifted),
             runLabels(),
             String.format(
                 Locale.ROOT,
@@ -157,7 +174,7 @@ public final class Timeline implements WorkflowListener {
                 rejected,
                 cacheHits,
                 cacheMisses),
-            List.copyOf(breakerChanges));
+            List.copyOf(changes));
   }
 
   /** Each run's label when there are several: its name, numbered if the name recurs. */
@@ -244,8 +261,7 @@ public final class Timeline implements WorkflowListener {
   public synchronized void onCircuitStateChange(
       WorkflowContext context, String breaker, CircuitState from, CircuitState to) {
     if (activeRuns > 0) {
-      breakerChanges.add(
-          breaker + " " + from + " -> " + to + " at " + Describe.millis(now(context) - origin));
+      breakerChanges.add(new Change(breaker + " " + from + " -> " + to, now(context) - origin));
     }
   }
 
