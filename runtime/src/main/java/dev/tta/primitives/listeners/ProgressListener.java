@@ -144,7 +144,11 @@ public final class ProgressListener implements WorkflowListener {
 
   @Override
   public synchronized void onWorkflowSuccess(WorkflowContext context, Duration elapsed) {
-    runEnded(context, context.workflowName() + " finished in " + Describe.millis(elapsed), null);
+    runEnded(
+        context,
+        context.workflowName() + " finished in " + Describe.millis(elapsed),
+        null,
+        elapsed);
   }
 
   @Override
@@ -153,10 +157,11 @@ public final class ProgressListener implements WorkflowListener {
     runEnded(
         context,
         context.workflowName() + " FAILED after " + Describe.millis(elapsed),
-        Describe.failure(failure));
+        Describe.failure(failure),
+        elapsed);
   }
 
-  private void runEnded(WorkflowContext context, String what, String failure) {
+  private void runEnded(WorkflowContext context, String what, String failure, Duration elapsed) {
     if (activeRuns == 0) {
       return; // the end of a run that started before this listener heard of it
     }
@@ -174,7 +179,7 @@ public final class ProgressListener implements WorkflowListener {
       out.print(REDRAW + summary + System.lineSeparator());
       out.flush();
     } else {
-      line(now, summary);
+      line(runStart + elapsed.toNanos(), summary); // at the run's own duration, as it says
     }
   }
 

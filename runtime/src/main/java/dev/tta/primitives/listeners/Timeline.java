@@ -67,11 +67,7 @@ public final class Timeline implements WorkflowListener {
     "accdescr"
   };
 
-  private record Span(String run, String step, long start, long end, boolean failed, int order) {
-    Span shifted(long by) {
-      return new Span(run, step, Math.max(0, start - by), Math.max(0, end - by), failed, order);
-    }
-  }
+  private record Span(String run, String step, long start, long end, boolean failed, int order) {}
 
   private record Change(String text, long at) {}
 
@@ -79,6 +75,7 @@ public final class Timeline implements WorkflowListener {
   private record Chart(
       String name,
       boolean failed,
+      long elapsed,
       long total,
       List<Span> spans,
       Map<String, String> runLabels,
@@ -113,9 +110,9 @@ public final class Timeline implements WorkflowListener {
 
   @Override
   public synchronized void onWorkflowStart(WorkflowContext context) {
+    String run = runKey(context);
     if (activeRuns++ == 0) {
       name = context.workflowName();
-      origin = now(context);
       spans.clear();
       runs.clear();
       breakerChanges.clear();
@@ -125,8 +122,11 @@ public final class Timeline implements WorkflowListener {
       rejected = 0;
       cacheHits = 0;
       cacheMisses = 0;
+      runs.put(run, name);
+      origin = now(context); // last: as close as this listener gets to the run's own start
+      return;
     }
-    runs.putIfAbsent(runKey(context), context.workflowName());
+    runs.putIfAbsent(run, context.workflowName());
   }
 
   @Override
@@ -144,26 +144,23 @@ public final class Timeline implements WorkflowListener {
     if (activeRuns == 0 || --activeRuns > 0) {
       return;
     }
-    // The axis starts where the run's own clock started (its elapsed time ends now), a little
-    // after this listener heard of the start when other listeners took time over it.
-    long end = now(context) - origin;
-    long shift = Math.max(0, end - elapsed.toNanos());
-    long total = end - shift;
-    List<Span> shifted = new ArrayList<>(spans.size());
+    // The run's own duration; the axis is as long as that, or as the calls if they end later
+    // (this listener heard of the start a little before the run's clock started).
+    long total = elapsed.toNanos();
     for (Span span : spans) {
-      shifted.add(span.shifted(shift));
-      total = Math.max(total, span.end() - shift);
+      total = Math.max(total, span.end());
     }
     List<String> changes = new ArrayList<>();
     for (Change change : breakerChanges) {
-      changes.add(change.text() + " at " + Describe.millis(Math.max(0, change.at() - shift)));
+      changes.add(change.text() + " at " + Describe.millis(change.at()));
     }
     last =
         new Chart(
             name,
             failed,
+            elapsed.toNanos(),
             total,
-            List.copyOf(shifted),
+            List.copyOf(spans),
             runLabels(),
             String.format(
                 Locale.ROOT,
@@ -326,7 +323,7 @@ public final class Timeline implements WorkflowListener {
     StringBuilder text = new StringBuilder();
     text.append(chart.name())
         .append(chart.failed() ? " FAILED after " : " finished in ")
-        .append(Describe.millis(chart.total()))
+        .append(Describe.millis(chart.elapsed()))
         .append(" ms (times in ms from the run's start)")
         .append(nl);
     List<Bar> bars = bars(chart);
@@ -398,7 +395,7 @@ public final class Timeline implements WorkflowListener {
     text.append("  title ")
         .append(sanitize(chart.name()))
         .append(chart.failed() ? " FAILED after " : " finished in ")
-        .append(Describe.millis(chart.total()))
+        .append(Describe.millis(chart.elapsed()))
         .append(" ms")
         .append(nl)
         .append("  dateFormat x")
