@@ -152,7 +152,7 @@ public final class Timeline implements WorkflowListener {
     }
     List<String> changes = new ArrayList<>();
     for (Change change : breakerChanges) {
-      changes.add(change.text() + " at " + Describe.millis(change.at()));
+      changes.add(change.text() + " at " + Describe.millis(change.at()) + " ms");
     }
     last =
         new Chart(

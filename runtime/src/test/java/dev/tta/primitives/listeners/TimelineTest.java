@@ -3,7 +3,10 @@ package dev.tta.primitives.listeners;
 import static dev.tta.primitives.listeners.Steps.NL;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tta.primitives.CircuitBreakerPolicy;
+import dev.tta.primitives.CircuitBreakerPrimitive;
 import dev.tta.primitives.LambdaPrimitive;
 import dev.tta.primitives.ParallelPrimitive;
 import dev.tta.primitives.RetryPolicy;
@@ -16,6 +19,7 @@ import dev.tta.primitives.WorkflowRuntime;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -265,5 +269,65 @@ class TimelineTest {
         timeline.mermaid());
     assertEquals("step Section 1", Timeline.taskName("Section 1"));
     assertEquals("a_b", Timeline.taskName("a\nb"));
+  }
+
+  @Test
+  void breakerChangesAndRejectionsAreCountedByTheTimelineAndPrintedByTheProgress() {
+    ProgressListener progress =
+        ProgressListener.builder(steps.out).interval(Duration.ofHours(1)).build();
+    WorkflowRuntime both =
+        WorkflowRuntime.builder()
+            .clock(steps.time)
+            .scheduler(steps.time)
+            .random(new Random(dev.tta.primitives.testing.VirtualTime.SEED))
+            .listener(progress)
+            .listener(timeline)
+            .build();
+    WorkflowPrimitive<String, String> down =
+        LambdaPrimitive.ofAsync(
+            "call",
+            (String in, WorkflowContext context) ->
+                CompletableFuture.failedFuture(new IOException("down")));
+    CircuitBreakerPolicy breaker =
+        CircuitBreakerPolicy.builder()
+            .window(1)
+            .minimumCalls(1)
+            .failureRate(0.5)
+            .openFor(Duration.ofSeconds(10))
+            .build();
+    RetryPolicy retry =
+        RetryPolicy.builder().maxAttempts(2).delay(Duration.ofMillis(100)).jitter(0).build();
+    WorkflowPrimitive<String, String> root =
+        StepPrimitive.of(
+            "call", RetryPrimitive.of(CircuitBreakerPrimitive.of(down, breaker), retry));
+
+    CompletableFuture<String> run =
+        WorkflowRunner.of("W", root, both).execute("x", WorkflowContext.create("W", both));
+    steps.time.advance(Duration.ofSeconds(1));
+
+    assertThrows(CompletionException.class, run::join);
+    String[] lines = steps.output().split(NL);
+    assertEquals(6, lines.length, steps.output());
+    assertEquals("[     0.0 ms] W started", lines[0]);
+    assertEquals("[     0.0 ms] circuit breaker call: CLOSED -> OPEN", lines[1]);
+    assertEquals("[     0.0 ms] call retry: attempt 2 in 100 ms after IOException: down", lines[2]);
+    assertTrue(
+        lines[3].startsWith("[   100.0 ms] call rejected: CircuitOpenException: "), lines[3]);
+    assertTrue(
+        lines[4].startsWith("[   100.0 ms] call FAILED after 100 ms: CircuitOpenException: "),
+        lines[4]);
+    assertTrue(
+        lines[5].startsWith(
+            "[   100.0 ms] W FAILED after 100 ms: 1/1 steps, 1 failed, retries 1; CircuitOpenException"),
+        lines[5]);
+    assertEquals(
+        "W FAILED after 100.0 ms (times in ms from the run's start)"
+            + NL
+            + bar("call", 4, 0, 50, 'x', 0, 100)
+            + "  retries 1, timeouts 0, fallbacks 0, rejected 1, cache hits 0, cache misses 0"
+            + NL
+            + "  circuit breakers: call CLOSED -> OPEN at 0.0 ms"
+            + NL,
+        timeline.text());
   }
 }
