@@ -9,6 +9,8 @@ import dev.tta.primitives.TimeoutPrimitive;
 import dev.tta.primitives.WorkflowPrimitive;
 import dev.tta.primitives.WorkflowRunner;
 import dev.tta.primitives.WorkflowRuntime;
+import dev.tta.primitives.listeners.ProgressListener;
+import dev.tta.primitives.listeners.Timeline;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -129,8 +131,9 @@ public final class FileDigests {
   public static void main(String[] args) {
     Path root = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize();
     PrintStream out = System.out;
-    Timeline timeline = new Timeline(out);
-    WorkflowRuntime runtime = WorkflowRuntime.builder().listener(timeline).build();
+    Timeline timeline = new Timeline();
+    WorkflowRuntime runtime =
+        WorkflowRuntime.builder().listener(ProgressListener.to(out)).listener(timeline).build();
     Report report = workflow(runtime).run(root);
     out.printf("%nHashed %d files, %,d bytes under %s%n", report.files(), report.bytes(), root);
     if (report.duplicates().isEmpty()) {
@@ -145,6 +148,6 @@ public final class FileDigests {
                 group.stream().skip(1).forEach(p -> out.println("    = " + root.relativize(p)));
               });
     }
-    timeline.print();
+    out.printf("%n%s", timeline.text());
   }
 }

@@ -69,8 +69,11 @@ class FileDigestsTest {
     }
     String output = buffer.toString(StandardCharsets.UTF_8);
 
-    assertTrue(output.contains("digest started"), output);
+    assertTrue(output.contains("FileDigests started"), output);
+    assertTrue(output.contains("FileDigests finished in "), output);
+    assertTrue(output.contains(": 3/3 steps, retries 0"), output);
     assertTrue(output.contains("Hashed 1 files, 1 bytes"), output);
-    assertTrue(output.contains("Timeline"), output);
+    assertTrue(output.contains("(times in ms from the run's start)"), output);
+    assertTrue(output.contains("  digest |"), output);
   }
 }

@@ -2,14 +2,15 @@ package dev.tta.primitives.examples.evaluation;
 
 import dev.tta.primitives.CacheStats;
 import dev.tta.primitives.WorkflowRuntime;
-import dev.tta.primitives.examples.Timeline;
+import dev.tta.primitives.listeners.ProgressListener;
+import dev.tta.primitives.listeners.Timeline;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
  * {@code evaluate [DIR]}: ranks the compression settings on the files under DIR, prints the table,
- * evaluates again to show the cache at work, and prints a timeline.
+ * evaluates again to show the cache at work, and prints each evaluation's timeline.
  */
 public final class EvaluateCommand {
 
@@ -26,12 +27,14 @@ public final class EvaluateCommand {
     Path dir = Path.of(args.isEmpty() ? "." : args.get(0)).toAbsolutePath().normalize();
     out.printf(
         "Evaluating %d compression settings on the files under %s%n", Codec.CANDIDATES.size(), dir);
-    Timeline timeline = new Timeline(out);
-    WorkflowRuntime runtime = WorkflowRuntime.builder().listener(timeline).build();
+    Timeline timeline = new Timeline();
+    WorkflowRuntime runtime =
+        WorkflowRuntime.builder().listener(ProgressListener.to(out)).listener(timeline).build();
     CodecEvaluationWorkflow workflow = new CodecEvaluationWorkflow(new CodecEvaluation(), runtime);
 
     Ranking ranking = workflow.run(dir);
     print(ranking, out);
+    out.printf("%n%s", timeline.text());
 
     out.printf("%nEvaluating the same files again%n");
     long start = System.nanoTime();
@@ -41,7 +44,7 @@ public final class EvaluateCommand {
     out.printf(
         "Second evaluation took %.1f ms; measure cache: %d hits, %d misses; same ranking: %s%n",
         millis, stats.hits(), stats.misses(), again.equals(ranking) ? "yes" : "no");
-    timeline.print();
+    out.printf("%n%s", timeline.text());
     return 0;
   }
 

@@ -2,7 +2,8 @@ package dev.tta.primitives.examples.quota;
 
 import dev.tta.primitives.CircuitBreakerStats;
 import dev.tta.primitives.WorkflowRuntime;
-import dev.tta.primitives.examples.Timeline;
+import dev.tta.primitives.listeners.ProgressListener;
+import dev.tta.primitives.listeners.Timeline;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -55,8 +56,9 @@ public final class QuotaCommand {
         "Counting the words of %d files under %s through %s%n"
             + "(its quota: %d requests per %d ms; down for %d ms from its request %d)%n",
         files, dir, api.uri(), QUOTA, QUOTA_WINDOW.toMillis(), OUTAGE.toMillis(), OUTAGE_FROM);
-    Timeline timeline = new Timeline(out);
-    WorkflowRuntime runtime = WorkflowRuntime.builder().listener(timeline).build();
+    Timeline timeline = new Timeline();
+    WorkflowRuntime runtime =
+        WorkflowRuntime.builder().listener(ProgressListener.to(out)).listener(timeline).build();
     WordCounts steps = new WordCounts(api.uri(), files);
     WordCountsWorkflow workflow = new WordCountsWorkflow(steps, runtime);
     WordCounts.Report report;
@@ -92,7 +94,7 @@ public final class QuotaCommand {
     out.printf(
         "The circuit breaker refused %d calls while the API was down; it is %s now%n",
         breaker.rejectedCalls(), breaker.state());
-    timeline.print();
+    out.printf("%n%s", timeline.text());
     return report.allRight() && seen.overQuota() == 0 ? 0 : 1;
   }
 

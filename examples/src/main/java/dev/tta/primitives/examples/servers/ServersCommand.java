@@ -1,7 +1,8 @@
 package dev.tta.primitives.examples.servers;
 
 import dev.tta.primitives.WorkflowRuntime;
-import dev.tta.primitives.examples.Timeline;
+import dev.tta.primitives.listeners.ProgressListener;
+import dev.tta.primitives.listeners.Timeline;
 import java.io.PrintStream;
 import java.util.List;
 
@@ -28,8 +29,9 @@ public final class ServersCommand {
     int count = args.isEmpty() ? DEFAULT_COUNT : parseCount(args.get(0));
     List<ServerSpec> specs = ServerSpec.fleet(count);
     out.printf("Starting %d HTTP servers on 127.0.0.1%n", count);
-    Timeline timeline = new Timeline(out);
-    WorkflowRuntime runtime = WorkflowRuntime.builder().listener(timeline).build();
+    Timeline timeline = new Timeline();
+    WorkflowRuntime runtime =
+        WorkflowRuntime.builder().listener(ProgressListener.to(out)).listener(timeline).build();
     List<RunningServer.Stopped> stopped;
     Fleet fleet;
     try (ServerStartup startup = new ServerStartup()) {
@@ -38,7 +40,7 @@ public final class ServersCommand {
       } catch (RuntimeException e) {
         List<RunningServer.Stopped> cleanup = startup.stopAll();
         out.printf("%nStopped the %d servers that had started.%n", cleanup.size());
-        timeline.print();
+        out.printf("%n%s", timeline.text());
         throw e;
       }
       stopped = startup.stopAll();
@@ -68,7 +70,7 @@ public final class ServersCommand {
         clean
             ? "every port refuses connections, every server thread ended"
             : "NOT CLEAN " + stopped);
-    timeline.print();
+    out.printf("%n%s", timeline.text());
     return fleet.allCorrect() && clean ? 0 : 1;
   }
 

@@ -1,8 +1,9 @@
 package dev.tta.primitives.examples.validation;
 
 import dev.tta.primitives.WorkflowRuntime;
-import dev.tta.primitives.examples.Timeline;
 import dev.tta.primitives.examples.validation.Finding.Severity;
+import dev.tta.primitives.listeners.ProgressListener;
+import dev.tta.primitives.listeners.Timeline;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,11 +27,12 @@ public final class ValidateCommand {
   public static int run(List<String> args, PrintStream out) {
     Path root = args.isEmpty() ? sampleTree() : Path.of(args.get(0));
     out.println("Validating " + display(root));
-    Timeline timeline = new Timeline(out);
-    WorkflowRuntime runtime = WorkflowRuntime.builder().listener(timeline).build();
+    Timeline timeline = new Timeline();
+    WorkflowRuntime runtime =
+        WorkflowRuntime.builder().listener(ProgressListener.to(out)).listener(timeline).build();
     Report report = new PackageValidationWorkflow(new PackageValidation(), runtime).run(root);
     print(report, out);
-    timeline.print();
+    out.printf("%n%s", timeline.text());
     return report.passed() ? 0 : 1;
   }
 

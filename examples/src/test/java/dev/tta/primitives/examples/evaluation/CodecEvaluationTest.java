@@ -143,6 +143,9 @@ class CodecEvaluationTest {
     assertTrue(output.contains(String.format("Corpus: 9 files, %,d bytes", bytes)), output);
     assertTrue(output.contains("   7  store"), output);
     assertTrue(output.contains("measure cache: 7 hits, 7 misses; same ranking: yes"), output);
-    assertTrue(output.contains("run 2 measure #7"), output);
+    // A timeline after each evaluation: the second's calls are cache hits.
+    assertTrue(output.contains("  measure #7 |"), output);
+    assertTrue(output.contains("cache hits 0, cache misses 7"), output);
+    assertTrue(output.contains("cache hits 7, cache misses 0"), output);
   }
 }

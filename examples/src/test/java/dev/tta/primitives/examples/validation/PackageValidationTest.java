@@ -162,11 +162,13 @@ class PackageValidationTest {
 
     String output = out.toString(StandardCharsets.UTF_8);
     assertEquals(1, status, output + err);
-    assertTrue(output.contains("compile started"), output);
-    assertTrue(output.contains("javadoc done in"), output);
+    assertTrue(output.contains("PackageValidation started"), output);
+    assertTrue(output.contains("PackageValidation finished in "), output);
+    assertTrue(output.contains(": 5/5 steps, retries 0"), output);
     assertTrue(output.contains("src/demo/Broken.java:5: error [compile:error]"), output);
     assertTrue(output.contains("FAILED: 1 error, 4 warnings"), output);
-    assertTrue(output.contains("Timeline"), output);
+    assertTrue(output.contains("(times in ms from the run's start)"), output);
     assertTrue(output.contains("  compile |"), output);
+    assertTrue(output.contains("  javadoc |"), output);
   }
 }
