@@ -97,7 +97,7 @@ public final class MicrometerObservations implements WorkflowInterceptor {
             .lowCardinalityKeyValue("workflow", workflow)
             .parentObservation(up)
             .start();
-    return new Observed(observation);
+    return new Observed(registry, observation);
   }
 
   @Override
@@ -118,21 +118,43 @@ public final class MicrometerObservations implements WorkflowInterceptor {
     if (index >= 0) {
       observation.highCardinalityKeyValue("tta.index", Long.toString(index));
     }
-    return new Observed(observation.start());
+    return new Observed(registry, observation.start());
   }
 
   /** One run's or step call's Micrometer observation. */
   private static final class Observed implements Observation {
+    final ObservationRegistry registry;
     final io.micrometer.observation.Observation observation;
 
-    Observed(io.micrometer.observation.Observation observation) {
+    Observed(ObservationRegistry registry, io.micrometer.observation.Observation observation) {
+      this.registry = registry;
       this.observation = observation;
     }
 
+    /**
+     * Opens the observation's scope. A handler that throws while the scope opens or closes would
+     * leave it current on the thread (Micrometer restores the previous scope after notifying the
+     * handlers), so the previous scope is put back here before the failure goes on to the runtime,
+     * which logs it.
+     */
     @Override
     public Scope makeCurrent() {
-      io.micrometer.observation.Observation.Scope scope = observation.openScope();
-      return scope::close;
+      io.micrometer.observation.Observation.Scope before = registry.getCurrentObservationScope();
+      io.micrometer.observation.Observation.Scope scope;
+      try {
+        scope = observation.openScope();
+      } catch (Throwable t) {
+        registry.setCurrentObservationScope(before);
+        throw t;
+      }
+      return () -> {
+        try {
+          scope.close();
+        } catch (Throwable t) {
+          registry.setCurrentObservationScope(before);
+          throw t;
+        }
+      };
     }
 
     @Override
@@ -140,12 +162,7 @@ public final class MicrometerObservations implements WorkflowInterceptor {
       observation.event(
           Event.of(
               "retry",
-              "retry: attempt "
-                  + nextAttempt
-                  + " in "
-                  + delay.toMillis()
-                  + " ms after "
-                  + name(failure)));
+              "attempt " + nextAttempt + " in " + delay.toMillis() + " ms after " + name(failure)));
     }
 
     @Override
@@ -165,7 +182,7 @@ public final class MicrometerObservations implements WorkflowInterceptor {
 
     @Override
     public void onRejected(Throwable rejection) {
-      observation.event(Event.of("rejected", "rejected: " + name(rejection)));
+      observation.event(Event.of("rejected", "rejected with " + name(rejection)));
     }
 
     @Override
