@@ -4,8 +4,6 @@ import dev.tta.primitives.WorkflowInterceptor.Observation;
 import dev.tta.primitives.WorkflowInterceptor.Outcome;
 import dev.tta.primitives.WorkflowInterceptor.Scope;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The runtime's interceptors' observations of one run or one step call, one per interceptor,
@@ -20,19 +18,15 @@ final class Observed {
   private final Events events;
   private final Observed run; // null for a run's own observation
   private final Observation[] parts;
-  private final WorkflowClock clock;
-  private final long start;
-  private final AtomicInteger retries = new AtomicInteger();
-  private final AtomicBoolean ended = new AtomicBoolean();
+  // Retries of one run or step call come one at a time, each after the attempt before it ended.
+  private volatile int retries;
   private volatile boolean fallback;
   private volatile boolean cacheHit;
 
-  private Observed(Events events, Observed run, Observation[] parts, WorkflowClock clock) {
+  private Observed(Events events, Observed run, Observation[] parts) {
     this.events = events;
     this.run = run;
     this.parts = parts;
-    this.clock = clock;
-    this.start = clock.nanoTime();
   }
 
   /** Starts a run's observations; {@code parent}'s are its parents if they are of these events. */
@@ -49,7 +43,7 @@ final class Observed {
         parts[i] = Quiet.INSTANCE;
       }
     }
-    return new Observed(events, null, parts, context.runtime().clock());
+    return new Observed(events, null, parts);
   }
 
   /** Starts the observations of a call of {@code step} in this run (or this step's run). */
@@ -65,7 +59,7 @@ final class Observed {
         steps[i] = Quiet.INSTANCE;
       }
     }
-    return new Observed(events, owner, steps, context.runtime().clock());
+    return new Observed(events, owner, steps);
   }
 
   /** Whether this observes a step call (else a run). */
@@ -113,7 +107,7 @@ final class Observed {
   }
 
   void onRetry(int nextAttempt, Throwable failure, Duration delay) {
-    retries.incrementAndGet();
+    retries++; // one writer at a time: see the field
     for (int i = 0; i < parts.length; i++) {
       try {
         parts[i].onRetry(nextAttempt, failure, delay);
@@ -175,12 +169,11 @@ final class Observed {
     }
   }
 
-  /** Ends the observations once: {@code failure} null for a value. */
-  void end(Throwable failure) {
-    if (!ended.compareAndSet(false, true)) {
-      return;
-    }
-    Duration elapsed = Duration.ofNanos(clock.nanoTime() - start);
+  /**
+   * Ends the observations: {@code failure} null for a value; {@code elapsed} as the runtime
+   * measured it for its listeners. Called once, by the step or run that started them.
+   */
+  void end(Throwable failure, Duration elapsed) {
     Outcome outcome;
     if (failure != null) {
       outcome = Outcome.FAILURE;
@@ -191,7 +184,7 @@ final class Observed {
     } else {
       outcome = Outcome.SUCCESS;
     }
-    int attempts = outcome == Outcome.CACHE_HIT ? 0 : 1 + retries.get();
+    int attempts = outcome == Outcome.CACHE_HIT ? 0 : 1 + retries;
     for (int i = 0; i < parts.length; i++) {
       try {
         parts[i].end(outcome, failure, attempts, elapsed);

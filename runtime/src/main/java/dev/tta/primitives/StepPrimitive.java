@@ -101,14 +101,14 @@ public final class StepPrimitive<I, O> implements WorkflowPrimitive<I, O> {
             if (events.enabled()) {
               events.onStepSuccess(context, name, elapsed);
             }
-            end(context, null); // before the run goes on: a step call ends within its run
+            end(context, null, elapsed); // before the run goes on: a call ends within its run
             outcome.settle(value);
           } else {
             Throwable failure = named(error, context);
             if (events.enabled()) {
               events.onStepFailure(context, name, failure, elapsed);
             }
-            end(context, failure);
+            end(context, failure, elapsed);
             outcome.settleExceptionally(failure);
           }
         });
@@ -116,10 +116,10 @@ public final class StepPrimitive<I, O> implements WorkflowPrimitive<I, O> {
   }
 
   /** Ends the interceptors' observation of this call, if {@code context} is its own. */
-  private void end(WorkflowContext context, Throwable failure) {
+  private void end(WorkflowContext context, Throwable failure, Duration elapsed) {
     Observed observed = context.observed();
     if (observed != null && observed.isStepCall()) {
-      observed.end(failure);
+      observed.end(failure, elapsed);
     }
   }
 

@@ -276,7 +276,7 @@ public final class WorkflowRunner<I, O> implements WorkflowPrimitive<I, O> {
     @Override
     public CompletableFuture<O> execute(I input, WorkflowContext context) {
       if (context.runtime().isClosed()) {
-        run.end(closed());
+        run.end(closed(), Duration.ZERO);
         return CompletableFuture.failedFuture(closed());
       }
       return start(input, context, run);
@@ -312,7 +312,7 @@ public final class WorkflowRunner<I, O> implements WorkflowPrimitive<I, O> {
               events.onWorkflowSuccess(own, elapsed);
             }
             if (run != null) {
-              run.end(null);
+              run.end(null, elapsed);
             }
             finished.settle(value);
           } else {
@@ -321,7 +321,7 @@ public final class WorkflowRunner<I, O> implements WorkflowPrimitive<I, O> {
               events.onWorkflowFailure(own, failure, elapsed);
             }
             if (run != null) {
-              run.end(failure);
+              run.end(failure, elapsed);
             }
             finished.settleExceptionally(failure);
           }
