@@ -10,6 +10,9 @@ import io.github.resilience4j.retry.RetryRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.trace.ReadWriteSpan;
@@ -17,6 +20,7 @@ import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongUnaryOperator;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -97,6 +101,54 @@ public class ObservabilityBench {
   }
 
   /**
+   * The spans tracing makes, by hand: what the SDK alone costs for a run span and three step spans
+   * with the same attributes, each step's made current around its call.
+   */
+  @State(Scope.Thread)
+  public static class ByHand {
+    OpenTelemetrySdk openTelemetry;
+    Tracer tracer;
+
+    @Setup
+    public void setUp() {
+      openTelemetry =
+          OpenTelemetrySdk.builder()
+              .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(new Drop()).build())
+              .build();
+      tracer = openTelemetry.getTracer("by-hand");
+    }
+
+    @TearDown
+    public void tearDown() {
+      openTelemetry.close();
+    }
+
+    long step(Context run, String name, long x, LongUnaryOperator body) {
+      Span span =
+          tracer
+              .spanBuilder(name)
+              .setParent(run)
+              .setAttribute(WORKFLOW, "Retried")
+              .setAttribute(STEP, name)
+              .startSpan();
+      long result;
+      io.opentelemetry.context.Scope scope = run.with(span).makeCurrent();
+      try {
+        result = body.applyAsLong(x);
+      } finally {
+        scope.close();
+      }
+      span.setAttribute(ATTEMPTS, 1L);
+      span.end();
+      return result;
+    }
+  }
+
+  private static final AttributeKey<String> WORKFLOW = AttributeKey.stringKey("tta.workflow");
+  private static final AttributeKey<String> STEP = AttributeKey.stringKey("tta.step");
+  private static final AttributeKey<Long> ATTEMPTS = AttributeKey.longKey("tta.attempts");
+
+  /**
    * Resilience4j's retries from one registry bound to Micrometer, and timers for the second row.
    */
   @State(Scope.Thread)
@@ -159,6 +211,23 @@ public class ObservabilityBench {
   @Benchmark
   public long tta_retry_micrometer(Tta tta, Input in) {
     return tta.measured.run(in.next());
+  }
+
+  /** The SDK's spans by hand, around plain calls: the floor of {@code tta_retry_otelTracing}. */
+  @Benchmark
+  public long otel_spansByHand(ByHand h, Input in) {
+    Span run =
+        h.tracer
+            .spanBuilder("Retried")
+            .setParent(Context.current())
+            .setAttribute(WORKFLOW, "Retried")
+            .startSpan();
+    Context context = Context.current().with(run);
+    long a = h.step(context, "first", in.next(), Peers::first);
+    long b = h.step(context, "second", a, Peers::second);
+    long c = h.step(context, "third", b, Peers::third);
+    run.end();
+    return c;
   }
 
   /** Resilience4j {@code Retry} around each step, bound to Micrometer. */

@@ -78,6 +78,24 @@ final class Report {
     ROWS.put("prim_rateLimit", "`RateLimitPrimitive` by hand: `execute(x, context)`");
     ROWS.put("tta_hedge", "generated, one step with `@Hedge` (answers before the delay): `run(x)`");
     ROWS.put("r4j_rateLimiter", "Resilience4j `RateLimiter.executeSupplier`, same limit");
+    ROWS.put(
+        "tta_retry_primitives",
+        "generated, `@Retry` on each of 3 steps, through the primitives (a no-op listener), no"
+            + " interceptor");
+    ROWS.put(
+        "tta_retry_otelTracing",
+        "the same with `OpenTelemetryTracing` on the SDK (spans dropped by a no-op processor)");
+    ROWS.put(
+        "tta_retry_micrometer", "the same with `MicrometerMetrics` on a `SimpleMeterRegistry`");
+    ROWS.put(
+        "otel_spansByHand",
+        "reference: the 4 spans of a traced run made by hand with the SDK, around plain calls");
+    ROWS.put(
+        "r4j_retry_micrometer",
+        "Resilience4j `Retry` per step, its registry bound by `TaggedRetryMetrics`");
+    ROWS.put(
+        "r4j_retry_micrometerTimers",
+        "the same with a Micrometer `Timer` around each step and the run (what ours records)");
     ROWS.put("tta_fanOut_default", "generated for-each, 100 × 10 ms sleep, default executor");
     ROWS.put("bare_fanOut_default", "100 × `supplyAsync` + `allOf`, default executor");
     ROWS.put("tta_fanOut_virtual", "generated for-each, virtual-thread-per-task executor");
@@ -302,6 +320,30 @@ final class Report {
         "r4j_rateLimiter",
         "tta_rateLimit",
         2.0);
+    atMost(
+        out,
+        "tracing ≤ 2× the no-interceptor path",
+        "tta_retry_otelTracing",
+        "tta_retry_primitives",
+        2.0);
+    atMost(
+        out,
+        "metrics ≤ 2× the no-interceptor path",
+        "tta_retry_micrometer",
+        "tta_retry_primitives",
+        2.0);
+    atMost(
+        out,
+        "metrics ≤ 1× Resilience4j Retry with its Micrometer binding",
+        "tta_retry_micrometer",
+        "r4j_retry_micrometer",
+        1.0);
+    atMost(
+        out,
+        "metrics ≤ 1× the same with timers",
+        "tta_retry_micrometer",
+        "r4j_retry_micrometerTimers",
+        1.0);
     fanOut(out, "fan-out, default executor ≤ 2× 10 ms", "tta_fanOut_default", 2.0);
     fanOut(out, "fan-out, virtual threads ≤ 1.3× 10 ms", "tta_fanOut_virtual", 1.3);
     allocation(out);
