@@ -82,10 +82,26 @@ public final class SequentialPrimitive<I, O> implements WorkflowPrimitive<I, O>,
   @SuppressWarnings("unchecked") // a sequence's stages take and give Objects
   CompletableFuture<O> resumeAfterFailure(
       int index, Object input, Throwable failure, WorkflowContext context) {
+    return resumeAfterFailure(index, input, failure, context, context, 0L);
+  }
+
+  /**
+   * The same for an observed direct run: the failed stage goes on in {@code stepContext}, under the
+   * observation of its call begun at {@code start}; the later stages run in {@code context}.
+   */
+  @SuppressWarnings("unchecked") // the chain's types line up by construction
+  CompletableFuture<O> resumeAfterFailure(
+      int index,
+      Object input,
+      Throwable failure,
+      WorkflowContext context,
+      WorkflowContext stepContext,
+      long start) {
     WorkflowPrimitive<Object, Object> stage = stages[index];
     CompletableFuture<Object> future =
         stage instanceof StepPrimitive
-            ? ((StepPrimitive<Object, Object>) stage).afterFailure(input, context, failure)
+            ? ((StepPrimitive<Object, Object>) stage)
+                .afterFailure(input, stepContext, failure, start)
             : CompletableFuture.failedFuture(failure);
     return runFrom(index, future, context);
   }

@@ -72,16 +72,19 @@ public final class StepPrimitive<I, O> implements WorkflowPrimitive<I, O> {
   /**
    * The step's outcome when its body, called directly (by a generated workflow's {@code run}),
    * failed with {@code failure} on {@code input}: a retried body goes on with its next attempts, as
-   * if its first attempt had failed inside it; the outcome is named like {@link #execute}'s.
+   * if its first attempt had failed inside it; the outcome is named like {@link #execute}'s. In an
+   * observed direct run {@code context} holds the call's observation, begun at {@code start}.
    */
   @SuppressWarnings("unchecked") // the retry's input is this step's input
-  CompletableFuture<O> afterFailure(I input, WorkflowContext context, Throwable failure) {
+  CompletableFuture<O> afterFailure(
+      I input, WorkflowContext context, Throwable failure, long start) {
     CompletableFuture<O> result =
         body instanceof RetryPrimitive
             ? ((RetryPrimitive<I, O>) body).afterFailure(input, context, failure)
             : CompletableFuture.failedFuture(failure);
-    if (!result.isDone()) {
-      return watch(result, context, context.runtime().events(), 0L);
+    if (!result.isDone() || context.observed() != null) {
+      // An observed call (begun at start) ends through watch, whose end reports it.
+      return watch(result, context, context.runtime().events(), start);
     }
     return result.isCompletedExceptionally()
         ? CompletableFuture.failedFuture(named(Futures.failure(result), context))

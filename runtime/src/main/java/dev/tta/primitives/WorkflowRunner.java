@@ -124,6 +124,85 @@ public final class WorkflowRunner<I, O> implements WorkflowPrimitive<I, O> {
   }
 
   /**
+   * For generated code: whether a {@code run} on this thread with a new context may call the
+   * workflow's steps directly while telling the runtime's interceptors, through {@link
+   * #observeDirectRun}: as {@link #canRunDirectly()}, but for a runtime whose only observers are
+   * interceptors (no listener). The generated class also requires that no step was replaced and
+   * that no step has a policy that admits calls in place (a breaker, bulkhead or rate limit).
+   *
+   * @return true if the steps may be called directly, observed
+   */
+  public boolean canRunObserved() {
+    return runtime.allowsObservedDirectRuns() && IsolatedCall.current() == null;
+  }
+
+  /**
+   * For generated code: {@link #canRunObserved()} for a run in {@code context}; never for a {@code
+   * null} context.
+   *
+   * @param context the run's context
+   * @return true if the steps may be called directly, observed
+   */
+  public boolean canRunObserved(WorkflowContext context) {
+    return context != null
+        && context.runtime().allowsObservedDirectRuns()
+        && context.scope() == null
+        && IsolatedCall.current() == null;
+  }
+
+  /**
+   * For generated code: starts the interceptors' observation of a run whose steps are called in
+   * place, after {@link #canRunObserved()} said they may be.
+   *
+   * @param context the run's context, or {@code null} for a new one
+   * @return the run's observation
+   */
+  public DirectRun observeDirectRun(WorkflowContext context) {
+    WorkflowContext own =
+        context == null ? WorkflowContext.create(name, runtime) : context.withWorkflowName(name);
+    return DirectRun.start(own);
+  }
+
+  /**
+   * For generated code: {@link #afterFailure(int, Object, Throwable, WorkflowContext)} for an
+   * observed direct run, whose step call {@code call} threw {@code failure}: the call goes on
+   * through the primitives under its observation (a retry's next attempts are its attempts), and
+   * the run's observation ends with the run.
+   *
+   * @param stage the index of the failed stage in the workflow's sequence
+   * @param input what the stage was called on
+   * @param failure what the direct call threw
+   * @param call the step call that threw
+   * @return the run's output
+   * @throws WorkflowException if the run failed
+   * @throws CancellationException if the run was cancelled
+   * @throws IllegalStateException if this runner's root is not a sequence
+   */
+  @SuppressWarnings("unchecked") // a generated workflow's root is its sequence of stages
+  public O afterFailure(int stage, Object input, Throwable failure, DirectRun.Call call) {
+    call.leave();
+    DirectRun run = call.run();
+    if (!(root instanceof SequentialPrimitive)) {
+      IllegalStateException wrong =
+          new IllegalStateException("workflow '" + name + "' is not a sequence of stages");
+      run.fail(wrong);
+      throw wrong;
+    }
+    CompletableFuture<O> result =
+        ((SequentialPrimitive<I, O>) root)
+            .resumeAfterFailure(stage, input, failure, run.context(), call.context(), call.start());
+    O value;
+    try {
+      value = await(result, null);
+    } catch (RuntimeException | Error e) {
+      run.fail(e);
+      throw e;
+    }
+    run.end();
+    return value;
+  }
+
+  /**
    * For generated code: {@link #canRunDirectly()} for a run in {@code context}, which brings its
    * own runtime and listeners, and may be a step's context (a nested run, cancelled with the work
    * it is part of). Never for a {@code null} context: that run fails as {@link #run(Object,

@@ -37,6 +37,8 @@ public final class WorkflowWriter {
   private static final ClassName CONTEXT = Snippets.CONTEXT;
   private static final ClassName RUNTIME_TYPE = ClassName.get(RUNTIME, "WorkflowRuntime");
   private static final ClassName RUNNER = ClassName.get(RUNTIME, "WorkflowRunner");
+  private static final ClassName DIRECT_RUN = ClassName.get(RUNTIME, "DirectRun");
+  private static final ClassName DIRECT_CALL = DIRECT_RUN.nestedClass("Call");
   private static final ClassName TUNING =
       ClassName.get(Snippets.RUNTIME, "PolicyOverrides", "Tuning");
   private static final ClassName LAMBDA = Snippets.LAMBDA;
@@ -368,6 +370,7 @@ public final class WorkflowWriter {
     TypeName runReturn = model.runReturnType();
     boolean returnsVoid = runReturn.equals(TypeName.VOID);
     String paramDoc = paramDocs(model);
+    boolean observed = direct && runsObserved(model);
 
     MethodSpec.Builder run =
         MethodSpec.methodBuilder("run")
@@ -380,7 +383,7 @@ public final class WorkflowWriter {
             .addParameters(params)
             .returns(runReturn);
     CodeBlock names = paramNames(model);
-    addRunBody(run, direct, names, input, null, returnsVoid);
+    addRunBody(run, direct, observed, names, input, null, returnsVoid);
     type.addMethod(run.build());
 
     MethodSpec.Builder runWithContext =
@@ -397,10 +400,13 @@ public final class WorkflowWriter {
             .addParameters(params)
             .addParameter(CONTEXT, contextName)
             .returns(runReturn);
-    addRunBody(runWithContext, direct, names, input, contextName, returnsVoid);
+    addRunBody(runWithContext, direct, observed, names, input, contextName, returnsVoid);
     type.addMethod(runWithContext.build());
     if (direct) {
-      type.addMethod(runDirectly(model));
+      type.addMethod(runDirectly(model, false));
+    }
+    if (observed) {
+      type.addMethod(runDirectly(model, true));
     }
 
     type.addMethod(
@@ -471,25 +477,54 @@ public final class WorkflowWriter {
   private static void addRunBody(
       MethodSpec.Builder run,
       boolean direct,
+      boolean observed,
       CodeBlock names,
       CodeBlock input,
       String context,
       boolean returnsVoid) {
     CodeBlock contextArg = context == null ? CodeBlock.of("") : CodeBlock.of("$N", context);
+    CodeBlock.Builder args = CodeBlock.builder().add(names);
+    args.add(names.isEmpty() ? "" : ", ").add(context == null ? CodeBlock.of("null") : contextArg);
     if (direct) {
-      CodeBlock.Builder args = CodeBlock.builder().add(names);
-      args.add(names.isEmpty() ? "" : ", ")
-          .add(context == null ? CodeBlock.of("null") : contextArg);
-      run.beginControlFlow("if (this.direct && this.runner.canRunDirectly($L))", contextArg)
-          .addStatement(returnsVoid ? "runDirectly($L)" : "return runDirectly($L)", args.build());
-      if (returnsVoid) {
-        run.addStatement("return");
-      }
-      run.endControlFlow();
+      inPlace(run, "canRunDirectly", "runDirectly", contextArg, args.build(), returnsVoid);
+    }
+    if (observed) {
+      inPlace(run, "canRunObserved", "runObserved", contextArg, args.build(), returnsVoid);
     }
     CodeBlock runArgs =
         context == null ? input : CodeBlock.builder().add(input).add(", ").add(contextArg).build();
     run.addStatement(returnsVoid ? "this.runner.run($L)" : "return this.runner.run($L)", runArgs);
+  }
+
+  /** {@code if (this.direct && this.runner.<check>(context)) return <method>(args);} */
+  private static void inPlace(
+      MethodSpec.Builder run,
+      String check,
+      String method,
+      CodeBlock contextArg,
+      CodeBlock args,
+      boolean returnsVoid) {
+    run.beginControlFlow("if (this.direct && this.runner.$N($L))", check, contextArg)
+        .addStatement(returnsVoid ? "$N($L)" : "return $N($L)", method, args);
+    if (returnsVoid) {
+      run.addStatement("return");
+    }
+    run.endControlFlow();
+  }
+
+  /**
+   * Whether a workflow that runs directly may also do so observed by interceptors: when none of its
+   * steps has a policy that admits calls in place (a breaker, bulkhead or rate limit), whose state
+   * changes an observed run must report through the primitives.
+   */
+  private static boolean runsObserved(WorkflowModel model) {
+    for (StageModel stage : model.stages()) {
+      StepModel step = ((StageModel.Single) stage).step();
+      if (!PolicyWiring.inPlace(model, step, kind -> "permit").isEmpty()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static CodeBlock paramNames(WorkflowModel model) {
@@ -535,7 +570,7 @@ public final class WorkflowWriter {
    * context) as qualifiers, which a variable of the same name would obscure: the method being
    * private, its parameters are renamed away from them, and no local takes them either.
    */
-  private static MethodSpec runDirectly(WorkflowModel model) {
+  private static MethodSpec runDirectly(WorkflowModel model, boolean observed) {
     Set<String> used = new HashSet<>();
     used.add(model.userClass().topLevelClassName().simpleName());
     used.add(CONTEXT.simpleName());
@@ -563,21 +598,31 @@ public final class WorkflowWriter {
       runInput = b.add(")").build();
     }
     boolean needsContext =
-        model.steps().stream()
-            .anyMatch(step -> step.args().stream().anyMatch(arg -> arg instanceof Arg.Context));
+        !observed
+            && model.steps().stream()
+                .anyMatch(step -> step.args().stream().anyMatch(arg -> arg instanceof Arg.Context));
     String own = needsContext ? claim("runContext", used) : contextName;
     String failure = claim("failure", used);
+    String observation = observed ? claim("run", used) : null;
     boolean returnsVoid = model.runReturnType().equals(TypeName.VOID);
     MethodSpec.Builder method =
-        MethodSpec.methodBuilder("runDirectly")
+        MethodSpec.methodBuilder(observed ? "runObserved" : "runDirectly")
             .addModifiers(Modifier.PRIVATE)
             .addJavadoc(
-                "The steps called in place while they succeed. The first failure goes on through"
-                    + " the primitives\n(a retry's next attempts, later stages, the exception"
-                    + " naming the step).\n")
+                observed
+                    ? "{@code runDirectly}, each step call observed by the runtime's interceptors"
+                        + " and current\naround its method. The first failure goes on through"
+                        + " the primitives under the\nsame observations.\n"
+                    : "The steps called in place while they succeed. The first failure goes on"
+                        + " through the primitives\n(a retry's next attempts, later stages, the"
+                        + " exception naming the step).\n")
             .addParameters(params)
             .addParameter(CONTEXT, contextName)
             .returns(model.runReturnType());
+    if (observed) {
+      method.addStatement(
+          "$T $N = this.runner.observeDirectRun($N)", DIRECT_RUN, observation, contextName);
+    }
     if (needsContext) {
       method.addStatement(
           "$T $N = $N == null\n$>$>? $T.create($S, this.runtime)\n: $N.withWorkflowName($S)$<$<",
@@ -595,6 +640,7 @@ public final class WorkflowWriter {
     int index = 0;
     for (StageModel stage : model.stages()) {
       StepModel step = ((StageModel.Single) stage).step();
+      String call = observed ? claim(step.methodName() + "Observation", used) : null;
       CodeBlock.Builder args = CodeBlock.builder();
       for (int i = 0; i < step.args().size(); i++) {
         Arg arg = step.args().get(i);
@@ -611,11 +657,13 @@ public final class WorkflowWriter {
                       .orElseThrow()
                   : model.runParams().get(0);
           args.add(passedAs(CodeBlock.of("$N", names.get(param.name())), param.type(), step, i));
+        } else if (observed) {
+          args.add("$N.context()", call);
         } else {
           args.add("$N", own);
         }
       }
-      CodeBlock call =
+      CodeBlock invocation =
           step.isStatic()
               ? CodeBlock.of("$T.$N($L)", model.userClass(), step.methodName(), args.build())
               : CodeBlock.of("this.steps.$N($L)", step.methodName(), args.build());
@@ -650,11 +698,15 @@ public final class WorkflowWriter {
       if (!isVoid) {
         method.addStatement("$T $N", step.returnType(), local);
       }
+      if (observed) {
+        method.addStatement(
+            "$T $N = $N.enter($S)", DIRECT_CALL, call, observation, step.stepName());
+      }
       method.beginControlFlow("try");
       if (isVoid) {
-        method.addStatement("$L", call);
+        method.addStatement("$L", invocation);
       } else {
-        method.addStatement("$N = $L", local, call);
+        method.addStatement("$N = $L", local, invocation);
       }
       method.nextControlFlow("catch ($T $N)", Throwable.class, failure);
       exitGuards(method, guards, CodeBlock.of("$N", failure));
@@ -664,7 +716,7 @@ public final class WorkflowWriter {
               index,
               stageInput == null ? CodeBlock.of("null") : stageInput,
               failure,
-              own);
+              observed ? call : own);
       if (returnsVoid) {
         method.addStatement("$L", rest).addStatement("return");
       } else {
@@ -672,10 +724,16 @@ public final class WorkflowWriter {
       }
       method.endControlFlow();
       exitGuards(method, guards, CodeBlock.of("null"));
+      if (observed) {
+        method.addStatement("$N.exit()", call);
+      }
       previous = isVoid ? null : CodeBlock.of("$N", local);
       previousType = isVoid ? null : step.returnType();
       stageInput = previous;
       index++;
+    }
+    if (observed) {
+      method.addStatement("$N.end()", observation);
     }
     if (!returnsVoid) {
       method.addStatement("return $L", previous);
