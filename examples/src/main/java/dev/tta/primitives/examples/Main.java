@@ -18,6 +18,8 @@ import java.util.List;
  * evaluate [DIR]   rank compression settings on the files under DIR (default: .)
  * digests [DIR]    find files with identical content under DIR (default: .)
  * quota [N] [DIR]  count the words of N files under DIR through a metered HTTP API (default 16, .)
+ * trace [--log] [DIR]  validate with OpenTelemetry: print the spans and metrics (or send them over
+ *                  OTLP/HTTP to $OTEL_EXPORTER_OTLP_ENDPOINT too); --log adds the logging exporters
  * </pre>
  */
 public final class Main {
@@ -26,13 +28,17 @@ public final class Main {
       String.join(
           System.lineSeparator(),
           "usage: Main validate [DIR] | servers [N] | evaluate [DIR] | digests [DIR]"
-              + " | quota [N] [DIR]",
+              + " | quota [N] [DIR] | trace [--log] [DIR]",
           "  validate [DIR]  validate a Java source tree (default: examples/sample-tree)",
           "  servers [N]     start N HTTP servers, health-check them, stop them (default 4)",
           "  evaluate [DIR]  rank compression settings on the files under DIR (default: .)",
           "  digests [DIR]   find files with identical content under DIR (default: .)",
           "  quota [N] [DIR] count the words of N files under DIR through a metered HTTP API,",
-          "                  within its quota and through its outage (default 16 files, .)");
+          "                  within its quota and through its outage (default 16 files, .)",
+          "  trace [--log] [DIR]",
+          "                  validate with OpenTelemetry tracing and metrics and print the spans",
+          "                  and metrics; also sent over OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT",
+          "                  is set; --log adds OpenTelemetry's logging exporters");
 
   private Main() {}
 
@@ -72,6 +78,8 @@ public final class Main {
           return EvaluateCommand.run(rest, out);
         case "quota":
           return QuotaCommand.run(rest, out);
+        case "trace":
+          return TraceCommand.run(rest, out);
         case "digests":
           FileDigests.main(rest.toArray(String[]::new));
           return 0;

@@ -78,7 +78,7 @@ public final class ValidateCommand {
    * @return the directory
    * @throws IllegalArgumentException if there is none
    */
-  static Path sampleTree() {
+  public static Path sampleTree() {
     String property = System.getProperty(SAMPLE_TREE_PROPERTY);
     if (property != null && !property.isBlank()) {
       return Path.of(property);
@@ -92,8 +92,13 @@ public final class ValidateCommand {
         "no DIR given and no sample tree under the working directory; run from the repository");
   }
 
-  /** The path relative to the working directory when it is under it, else absolute. */
-  private static String display(Path path) {
+  /**
+   * A path for messages: relative to the working directory when it is under it, else absolute.
+   *
+   * @param path the path
+   * @return how to show it
+   */
+  public static String display(Path path) {
     Path absolute = path.toAbsolutePath().normalize();
     Path here = Path.of("").toAbsolutePath();
     return absolute.startsWith(here) && !absolute.equals(here)
