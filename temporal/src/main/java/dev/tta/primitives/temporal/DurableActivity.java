@@ -28,11 +28,11 @@ public final class DurableActivity {
    * Calls {@code call} with {@code input} in a new context on {@code runtime} and waits for its
    * value.
    *
-   * <p>A failure is rethrown as an {@code ApplicationFailure} whose type is the original exception's
-   * class name, whose message is its message and whose cause is the exception itself; it is
-   * non-retryable unless {@code retryable} accepts the exception (the step's {@code retryOn} and
-   * {@code abortOn}), and its details are the attempt that failed and whether {@code handled} (the
-   * step's fallback's {@code applyOn} and {@code skipOn}) accepts it.
+   * <p>A failure is rethrown as an {@code ApplicationFailure} whose type is the original
+   * exception's class name, whose message is its message and whose cause is the exception itself;
+   * it is non-retryable unless {@code retryable} accepts the exception (the step's {@code retryOn}
+   * and {@code abortOn}), and its details are the attempt that failed and whether {@code handled}
+   * (the step's fallback's {@code applyOn} and {@code skipOn}) accepts it.
    *
    * @param step the step
    * @param call the step's call, in the policies that apply inside the activity

@@ -7,8 +7,8 @@ import io.temporal.failure.ApplicationFailure;
  * and message, as the failed activity reported them. Data, so that it crosses to the worker running
  * the fallback through Temporal's data converter.
  *
- * @param type the failure's type: the original exception's class name, or Temporal's failure
- *     class (a timeout, say) when the activity could not report one
+ * @param type the failure's type: the original exception's class name, or Temporal's failure class
+ *     (a timeout, say) when the activity could not report one
  * @param message its message, or {@code null}
  */
 public record DurableCause(String type, String message) {

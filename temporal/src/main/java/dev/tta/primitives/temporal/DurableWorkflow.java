@@ -248,7 +248,9 @@ public final class DurableWorkflow {
   static ApplicationFailure failed(DurableStep step, ActivityFailure failure, int attempts) {
     Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
     String what =
-        cause instanceof TemporalFailure temporal ? temporal.getOriginalMessage() : cause.toString();
+        cause instanceof TemporalFailure temporal
+            ? temporal.getOriginalMessage()
+            : cause.toString();
     String message =
         "workflow '"
             + step.workflow()
