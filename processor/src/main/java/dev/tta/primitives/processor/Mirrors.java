@@ -24,6 +24,7 @@ public final class Mirrors {
   public static final String WORKFLOW = PACKAGE + ".Workflow";
   public static final String STEP = PACKAGE + ".Step";
   public static final String PARALLEL = PACKAGE + ".Parallel";
+  public static final String DURABLE = PACKAGE + ".Durable";
 
   private Mirrors() {}
 

@@ -279,6 +279,34 @@ public enum Problem {
       "a type used by workflow %s could not be resolved: %s",
       "fix the missing import or dependency; if another annotation processor generates the type,"
           + " make sure it runs in the same compilation"),
+  DURABLE_MODULE_MISSING(
+      "durable-module-missing",
+      "@Durable on %s, but %s is not on the class path, so %s cannot be generated",
+      "add the dependency dev.tta:tta-primitives-temporal (it brings io.temporal:temporal-sdk),"
+          + " or remove @Durable"),
+  DURABLE_DATA_TYPE(
+      "durable-data-type",
+      "%s of step %s in @Durable workflow %s has type %s, %s, which Temporal's data converter"
+          + " cannot carry between processes",
+      "pass plain data instead (a path as a String, content as a byte[] or String, a record of"
+          + " values) and make the object inside the step"),
+  DURABLE_CLASS_POLICY(
+      "durable-class-policy",
+      "@%s on @Durable workflow %s: on Temporal only a class-level @Timeout (the run's time limit)"
+          + " applies to the whole run",
+      "put the policy on the steps that need it"),
+  DURABLE_CACHED(
+      "durable-cached",
+      "@Cached on %s of @Durable workflow %s is not applied when it runs on Temporal, which never"
+          + " runs a completed step again",
+      "remove @Cached, or keep it knowing it applies to in-process runs only"),
+  DURABLE_FALLBACK_CAUSE(
+      "durable-fallback-cause",
+      "parameter %s of fallback %s has type %s, but on Temporal a fallback receives the step's"
+          + " failure as an io.temporal.failure.ApplicationFailure (carrying the original type"
+          + " name and message)",
+      "declare the parameter as Exception, RuntimeException or Throwable and read its type with"
+          + " ((ApplicationFailure) cause).getType()"),
   PROCESSOR_PATH(
       "processor-path",
       "the workflow processor cannot generate %s: %s is not on the annotation processor path",
@@ -324,7 +352,8 @@ public enum Problem {
       case PARAMETER_NAME_SWAP,
           RETRY_ABORT_ALSO_RETRIED,
           CACHE_KEY_EQUALITY,
-          BREAKER_SKIP_COVERS_FAIL ->
+          BREAKER_SKIP_COVERS_FAIL,
+          DURABLE_CACHED ->
           Diagnostic.Kind.WARNING;
       case FALLBACK_DECLARED -> Diagnostic.Kind.NOTE;
       default -> Diagnostic.Kind.ERROR;

@@ -2,10 +2,13 @@ package dev.tta.primitives.processor;
 
 import com.google.auto.service.AutoService;
 import com.palantir.javapoet.JavaFile;
+import dev.tta.primitives.processor.model.DurableModel;
 import dev.tta.primitives.processor.model.WorkflowModel;
 import dev.tta.primitives.processor.policy.PolicyKinds;
 import dev.tta.primitives.processor.policy.SharedNames;
+import dev.tta.primitives.processor.validation.DurableValidator;
 import dev.tta.primitives.processor.validation.WorkflowValidator;
+import dev.tta.primitives.processor.writing.TemporalWriter;
 import dev.tta.primitives.processor.writing.WorkflowWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -17,6 +20,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
@@ -63,6 +67,7 @@ public final class WorkflowProcessor extends AbstractProcessor {
   public Set<String> getSupportedAnnotationTypes() {
     Set<String> supported = new LinkedHashSet<>();
     supported.add(Mirrors.WORKFLOW);
+    supported.add(Mirrors.DURABLE);
     supported.addAll(STEP_ANNOTATIONS);
     supported.addAll(POLICY_ANNOTATIONS);
     // Our generated files carry @Generated; claiming it keeps -Xlint:processing quiet.
@@ -168,18 +173,29 @@ public final class WorkflowProcessor extends AbstractProcessor {
     if (model.isEmpty() || reporter.hasErrors()) {
       return;
     }
+    Optional<DurableModel> durable =
+        new DurableValidator(
+                processingEnv.getTypeUtils(), processingEnv.getElementUtils(), reporter)
+            .validate(type, model.get());
+    if (reporter.hasErrors()) {
+      return;
+    }
     String packageName =
         processingEnv.getElementUtils().getPackageOf(type).getQualifiedName().toString();
-    JavaFile file =
-        new WorkflowWriter()
-            .write(
-                model.get(),
-                type,
-                name ->
-                    processingEnv
-                            .getElementUtils()
-                            .getTypeElement(packageName.isEmpty() ? name : packageName + "." + name)
-                        != null);
+    Predicate<String> inPackage =
+        name ->
+            processingEnv
+                    .getElementUtils()
+                    .getTypeElement(packageName.isEmpty() ? name : packageName + "." + name)
+                != null;
+    writeSource(new WorkflowWriter().write(model.get(), type, inPackage), type, reporter);
+    if (durable.isPresent()) {
+      writeSource(
+          new TemporalWriter().write(model.get(), durable.get(), type, inPackage), type, reporter);
+    }
+  }
+
+  private void writeSource(JavaFile file, TypeElement type, Reporter reporter) {
     try {
       JavaFileObject source =
           processingEnv

@@ -22,6 +22,9 @@ public final class DurableActivity {
   /** The context metadata key under which a step finds its Temporal workflow id. */
   public static final String WORKFLOW_ID = "temporal.workflowId";
 
+  /** Accepts no failure: for a step without {@code @Retry}, or without a fallback. */
+  public static final Predicate<Throwable> NEVER = failure -> false;
+
   private DurableActivity() {}
 
   /**

@@ -52,7 +52,7 @@ public final class WorkflowWriter {
   private static final ClassName OBJECTS = ClassName.get("java.util", "Objects");
   private static final ClassName GENERATED =
       ClassName.get("javax.annotation.processing", "Generated");
-  private static final String PROCESSOR = "dev.tta.primitives.processor.WorkflowProcessor";
+  static final String PROCESSOR = "dev.tta.primitives.processor.WorkflowProcessor";
 
   /** The column the generated lines stay within. */
   public static final int COLUMNS = 100;
@@ -247,10 +247,16 @@ public final class WorkflowWriter {
     for (RecordModel record : model.records()) {
       type.addType(record(record));
     }
-    // java.lang types go without imports, unless a type of the workflow's package has the same
-    // simple name (a user class named Exception, say), which would capture it: those are written
-    // qualified. The java.lang types used are those a file with all imports imports.
-    TypeSpec built = type.build();
+    return finish(self, type.build(), inPackage);
+  }
+
+  /**
+   * The file of the generated class {@code built}. Its java.lang types go without imports, unless a
+   * type of the workflow's package has the same simple name (a user class named Exception, say),
+   * which would capture it: those are written qualified. The java.lang types used are those a file
+   * with all imports imports.
+   */
+  static JavaFile finish(ClassName self, TypeSpec built, Predicate<String> inPackage) {
     List<String> captured = new ArrayList<>();
     for (String line : javaFile(self, built, false).toString().split("\n", -1)) {
       if (line.startsWith("import java.lang.") && line.endsWith(";")) {
@@ -323,7 +329,7 @@ public final class WorkflowWriter {
     return lines;
   }
 
-  private static String stagesDescription(WorkflowModel model) {
+  static String stagesDescription(WorkflowModel model) {
     List<String> parts = new ArrayList<>();
     for (StageModel stage : model.stages()) {
       if (stage instanceof StageModel.Single single) {
@@ -760,14 +766,14 @@ public final class WorkflowWriter {
   }
 
   /** {@code WorkflowPrimitive<? super In, ? extends Out>}: what a step's call may be. */
-  private static TypeName callType(StepModel step) {
+  static TypeName callType(StepModel step) {
     return ParameterizedTypeName.get(
         PRIMITIVE,
         WildcardTypeName.supertypeOf(step.inputType()),
         WildcardTypeName.subtypeOf(step.valueType()));
   }
 
-  private static MethodSpec callFactory(WorkflowModel model, StepModel step) {
+  static MethodSpec callFactory(WorkflowModel model, StepModel step) {
     CodeBlock.Builder passed = CodeBlock.builder();
     for (int i = 0; i < step.args().size(); i++) {
       Arg arg = step.args().get(i);
@@ -898,7 +904,7 @@ public final class WorkflowWriter {
         .build();
   }
 
-  private static AnnotationSpec suppressWarnings(List<String> tokens) {
+  static AnnotationSpec suppressWarnings(List<String> tokens) {
     CodeBlock.Builder value = CodeBlock.builder();
     for (int i = 0; i < tokens.size(); i++) {
       value.add(i == 0 ? "$S" : ", $S", tokens.get(i));
@@ -1007,15 +1013,15 @@ public final class WorkflowWriter {
   }
 
   /** Suffixed so a step named like a member of the class ({@code runner}, say) cannot clash. */
-  private static String fieldName(StepModel step) {
+  static String fieldName(StepModel step) {
     return step.methodName() + "Call";
   }
 
-  private static String callFactoryName(StepModel step) {
+  static String callFactoryName(StepModel step) {
     return "new" + capitalize(step.methodName()) + "Call";
   }
 
-  private static String capitalize(String name) {
+  static String capitalize(String name) {
     return Character.toUpperCase(name.charAt(0)) + name.substring(1);
   }
 

@@ -1,0 +1,298 @@
+package dev.tta.primitives.processor.validation;
+
+import com.palantir.javapoet.ClassName;
+import dev.tta.primitives.processor.Mirrors;
+import dev.tta.primitives.processor.Problem;
+import dev.tta.primitives.processor.Reporter;
+import dev.tta.primitives.processor.model.DurableModel;
+import dev.tta.primitives.processor.model.StepModel;
+import dev.tta.primitives.processor.model.WorkflowModel;
+import dev.tta.primitives.processor.policy.FallbackKind;
+import dev.tta.primitives.processor.policy.PolicyKind;
+import dev.tta.primitives.processor.policy.PolicyKinds;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.RecordComponentElement;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.ArrayType;
+import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
+import javax.lang.model.type.WildcardType;
+import javax.lang.model.util.ElementFilter;
+import javax.lang.model.util.Elements;
+import javax.lang.model.util.Types;
+
+/**
+ * Checks what {@code @Durable} needs beyond a valid workflow: the Temporal module on the class
+ * path, step data that Temporal's data converter can carry, class policies that apply durably,
+ * fallbacks that can take Temporal's failure; and warns of {@code @Cached}, which is not applied
+ * durably.
+ */
+public final class DurableValidator {
+
+  /** A class of the temporal module the generated class calls. */
+  public static final String SUPPORT = "dev.tta.primitives.temporal.DurableWorkflow";
+
+  private static final String TEMPORAL_WORKFLOW = "io.temporal.workflow.Workflow";
+  private static final String APPLICATION_FAILURE = "io.temporal.failure.ApplicationFailure";
+
+  /** Types no data converter can carry, each with what to call it in the message. */
+  private static final List<String[]> UNCARRIED =
+      List.of(
+          new String[] {"java.nio.file.Path", "a file system path"},
+          new String[] {"java.io.File", "a file handle"},
+          new String[] {"java.io.InputStream", "a stream"},
+          new String[] {"java.io.OutputStream", "a stream"},
+          new String[] {"java.io.Reader", "a stream"},
+          new String[] {"java.io.Writer", "a stream"},
+          new String[] {"java.util.stream.BaseStream", "a stream"},
+          new String[] {"java.nio.channels.Channel", "an open channel"},
+          new String[] {"java.net.Socket", "an open socket"},
+          new String[] {"java.lang.Thread", "a thread"},
+          new String[] {"java.util.concurrent.Future", "a future"},
+          new String[] {"java.util.concurrent.CompletionStage", "a future"},
+          new String[] {"java.util.concurrent.Executor", "an executor"},
+          new String[] {"dev.tta.primitives.WorkflowContext", "a run's context"},
+          new String[] {"dev.tta.primitives.WorkflowPrimitive", "a primitive"});
+
+  private final Types types;
+  private final Elements elements;
+  private final Reporter reporter;
+  private final TypeHelpers helpers;
+
+  /**
+   * A validator reporting to {@code reporter}.
+   *
+   * @param types the compiler's type utilities
+   * @param elements the compiler's element utilities
+   * @param reporter where problems go
+   */
+  public DurableValidator(Types types, Elements elements, Reporter reporter) {
+    this.types = types;
+    this.elements = elements;
+    this.reporter = reporter;
+    this.helpers = new TypeHelpers(types, elements);
+  }
+
+  /**
+   * Checks {@code type}, a valid workflow whose model is {@code model}; empty when it is not
+   * {@code @Durable} or has a problem that stops its Temporal class.
+   *
+   * @param type the workflow class
+   * @param model its checked model
+   * @return what the Temporal class needs, if it can be written
+   */
+  public Optional<DurableModel> validate(TypeElement type, WorkflowModel model) {
+    Optional<AnnotationMirror> durable = Mirrors.find(type, Mirrors.DURABLE);
+    if (durable.isEmpty()) {
+      return Optional.empty();
+    }
+    boolean before = reporter.hasErrors();
+    ClassName generated = generatedName(model.userClass());
+    String missing =
+        elements.getTypeElement(SUPPORT) == null
+            ? "tta-primitives-temporal (" + SUPPORT + ")"
+            : elements.getTypeElement(TEMPORAL_WORKFLOW) == null
+                ? "the Temporal SDK (" + TEMPORAL_WORKFLOW + ")"
+                : null;
+    if (missing != null) {
+      reporter.report(
+          Problem.DURABLE_MODULE_MISSING,
+          type,
+          durable.get(),
+          null,
+          type.getSimpleName(),
+          missing,
+          generated.simpleName());
+    }
+    for (PolicyKind<?> kind : PolicyKinds.ORDER) {
+      if (!model.policies().has(kind) || kind == PolicyKinds.TIMEOUT) {
+        continue;
+      }
+      AnnotationMirror on = Mirrors.find(type, kind.annotation()).orElse(null);
+      if (kind == PolicyKinds.CACHE) {
+        reporter.report(
+            Problem.DURABLE_CACHED,
+            type,
+            on,
+            null,
+            "class " + type.getSimpleName(),
+            model.workflowName());
+      } else {
+        reporter.report(
+            Problem.DURABLE_CLASS_POLICY, type, on, null, kind.simpleName(), model.workflowName());
+      }
+    }
+    for (StepModel step : model.steps()) {
+      ExecutableElement method = method(type, step.methodName(), step.args().size());
+      if (method == null) {
+        continue;
+      }
+      checkData(model, step, method);
+      if (step.policies().has(PolicyKinds.CACHE)) {
+        reporter.report(
+            Problem.DURABLE_CACHED,
+            method,
+            Mirrors.find(method, PolicyKinds.CACHE.annotation()).orElse(null),
+            null,
+            "step " + step.stepName(),
+            model.workflowName());
+      }
+      for (FallbackKind.Model fallback = step.policies().get(PolicyKinds.FALLBACK);
+          fallback != null;
+          fallback = fallback.next()) {
+        checkFallbackCause(type, fallback);
+      }
+    }
+    if (reporter.hasErrors() && !before) {
+      return Optional.empty();
+    }
+    String queue = Mirrors.string(durable.get(), "taskQueue");
+    return Optional.of(new DurableModel(generated, queue.isBlank() ? model.workflowName() : queue));
+  }
+
+  /** The Temporal class's name: {@code FooTemporal}, {@code Outer_InnerTemporal} when nested. */
+  public static ClassName generatedName(ClassName userClass) {
+    return ClassName.get(
+        userClass.packageName(), String.join("_", userClass.simpleNames()) + "Temporal");
+  }
+
+  private void checkData(WorkflowModel model, StepModel step, ExecutableElement method) {
+    List<? extends VariableElement> params = method.getParameters();
+    for (int i = 0; i < params.size() && i < step.args().size(); i++) {
+      if (step.args().get(i) instanceof StepModel.Arg.Context) {
+        continue;
+      }
+      VariableElement param = params.get(i);
+      String why = uncarried(param.asType(), new HashSet<>());
+      if (why != null) {
+        reporter.report(
+            Problem.DURABLE_DATA_TYPE,
+            param,
+            "parameter " + param.getSimpleName(),
+            step.stepName(),
+            model.workflowName(),
+            param.asType(),
+            why);
+      }
+    }
+    TypeMirror value = method.getReturnType();
+    if (step.kind() == StepModel.CallKind.ASYNC) {
+      value = helpers.stageValue(value);
+    }
+    String why = uncarried(value, new HashSet<>());
+    if (why != null) {
+      reporter.report(
+          Problem.DURABLE_DATA_TYPE,
+          method,
+          "the value",
+          step.stepName(),
+          model.workflowName(),
+          value,
+          why);
+    }
+  }
+
+  /**
+   * Why {@code type} cannot be carried (its own kind, or that of a type argument, array element or
+   * record component), or {@code null} when nothing known stands in its way.
+   */
+  private String uncarried(TypeMirror type, Set<String> seen) {
+    if (type.getKind() == TypeKind.ARRAY) {
+      return uncarried(((ArrayType) type).getComponentType(), seen);
+    }
+    if (type.getKind() == TypeKind.WILDCARD) {
+      TypeMirror bound = ((WildcardType) type).getExtendsBound();
+      return bound == null ? null : uncarried(bound, seen);
+    }
+    if (type.getKind() != TypeKind.DECLARED) {
+      return null;
+    }
+    DeclaredType declared = (DeclaredType) type;
+    TypeElement element = (TypeElement) declared.asElement();
+    if (!seen.add(element.getQualifiedName().toString() + declared)) {
+      return null;
+    }
+    TypeMirror erased = types.erasure(type);
+    for (String[] known : UNCARRIED) {
+      TypeElement bad = elements.getTypeElement(known[0]);
+      if (bad != null && types.isAssignable(erased, types.erasure(bad.asType()))) {
+        return known[1];
+      }
+    }
+    if (isFunctional(element)) {
+      return "a function";
+    }
+    for (TypeMirror argument : declared.getTypeArguments()) {
+      String why = uncarried(argument, seen);
+      if (why != null) {
+        return "holding " + why;
+      }
+    }
+    if (element.getKind() == ElementKind.RECORD) {
+      for (RecordComponentElement component : element.getRecordComponents()) {
+        String why = uncarried(component.asType(), seen);
+        if (why != null) {
+          return "whose component " + component.getSimpleName() + " is " + why;
+        }
+      }
+    }
+    return null;
+  }
+
+  private static boolean isFunctional(TypeElement element) {
+    if (element.getKind() != ElementKind.INTERFACE) {
+      return false;
+    }
+    if (Mirrors.find(element, "java.lang.FunctionalInterface").isPresent()) {
+      return true;
+    }
+    Element pkg = element.getEnclosingElement();
+    while (pkg != null && pkg.getKind() != ElementKind.PACKAGE) {
+      pkg = pkg.getEnclosingElement();
+    }
+    return pkg != null && pkg.toString().equals("java.util.function");
+  }
+
+  private void checkFallbackCause(TypeElement type, FallbackKind.Model fallback) {
+    if (fallback.causeType() == null) {
+      return;
+    }
+    ExecutableElement method = method(type, fallback.method(), fallback.args().size());
+    TypeElement failure = elements.getTypeElement(APPLICATION_FAILURE);
+    if (method == null || failure == null) {
+      return;
+    }
+    for (int i = 0; i < fallback.args().size(); i++) {
+      if (fallback.args().get(i) instanceof StepModel.Arg.Cause) {
+        VariableElement param = method.getParameters().get(i);
+        if (!types.isAssignable(failure.asType(), param.asType())) {
+          reporter.report(
+              Problem.DURABLE_FALLBACK_CAUSE,
+              param,
+              param.getSimpleName(),
+              method.getSimpleName() + "()",
+              param.asType());
+        }
+      }
+    }
+  }
+
+  /** The method named {@code name} with {@code arity} parameters, the class's own or inherited. */
+  private ExecutableElement method(TypeElement type, String name, int arity) {
+    for (ExecutableElement m : ElementFilter.methodsIn(elements.getAllMembers(type))) {
+      if (m.getSimpleName().contentEquals(name) && m.getParameters().size() == arity) {
+        return m;
+      }
+    }
+    return null;
+  }
+}
