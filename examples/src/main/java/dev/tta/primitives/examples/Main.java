@@ -4,6 +4,7 @@ import dev.tta.primitives.WorkflowException;
 import dev.tta.primitives.examples.evaluation.EvaluateCommand;
 import dev.tta.primitives.examples.quota.QuotaCommand;
 import dev.tta.primitives.examples.servers.ServersCommand;
+import dev.tta.primitives.examples.validation.DurableCommand;
 import dev.tta.primitives.examples.validation.ValidateCommand;
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -20,6 +21,7 @@ import java.util.List;
  * quota [N] [DIR]  count the words of N files under DIR through a metered HTTP API (default 16, .)
  * trace [--log] [DIR]  validate with OpenTelemetry: print the spans and metrics (or send them over
  *                  OTLP/HTTP to $OTEL_EXPORTER_OTLP_ENDPOINT too); --log adds the logging exporters
+ * durable [DIR]    validate durably on Temporal: an embedded test server, or $TEMPORAL_ADDRESS
  * </pre>
  */
 public final class Main {
@@ -28,7 +30,7 @@ public final class Main {
       String.join(
           System.lineSeparator(),
           "usage: Main validate [DIR] | servers [N] | evaluate [DIR] | digests [DIR]"
-              + " | quota [N] [DIR] | trace [--log] [DIR]",
+              + " | quota [N] [DIR] | trace [--log] [DIR] | durable [DIR]",
           "  validate [DIR]  validate a Java source tree (default: examples/sample-tree)",
           "  servers [N]     start N HTTP servers, health-check them, stop them (default 4)",
           "  evaluate [DIR]  rank compression settings on the files under DIR (default: .)",
@@ -38,7 +40,9 @@ public final class Main {
           "  trace [--log] [DIR]",
           "                  validate with OpenTelemetry tracing and metrics and print the spans",
           "                  and metrics; also sent over OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT",
-          "                  is set; --log adds OpenTelemetry's logging exporters");
+          "                  is set; --log adds OpenTelemetry's logging exporters",
+          "  durable [DIR]   validate durably on Temporal: on Temporal's Java test server in this",
+          "                  process, or on the cluster at TEMPORAL_ADDRESS when it is set");
 
   private Main() {}
 
@@ -80,6 +84,8 @@ public final class Main {
           return QuotaCommand.run(rest, out);
         case "trace":
           return TraceCommand.run(rest, out);
+        case "durable":
+          return DurableCommand.run(rest, out, System.getenv());
         case "digests":
           FileDigests.main(rest.toArray(String[]::new));
           return 0;
