@@ -12,6 +12,7 @@ import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,15 +27,18 @@ class DurableWorkflowTest {
   private TestWorkflowEnvironment env;
   private Orders orders;
   private Flaky flaky;
+  private Backup backup;
 
   @BeforeEach
   void start() {
     env = TestWorkflowEnvironment.newInstance();
     orders = new Orders();
     flaky = new Flaky();
+    backup = new Backup();
     Worker worker = env.newWorker(OrdersTemporal.TASK_QUEUE);
     OrdersTemporal.register(worker, orders);
     FlakyTemporal.register(env.newWorker(FlakyTemporal.TASK_QUEUE), flaky);
+    BackupTemporal.register(env.newWorker(BackupTemporal.TASK_QUEUE), backup);
     env.start();
   }
 
@@ -129,6 +133,31 @@ class DurableWorkflowTest {
     assertEquals(1, orders.calls("noStock"));
     // noStock saw the original message through the ApplicationFailure it was given.
     assertTrue(receipt.packed().get(0).endsWith("stock -1"), receipt.packed().get(0));
+  }
+
+  @Test
+  void theFallbackRunsOnceTheRetriesAreSpentWithTheLastFailure() {
+    String value = new BackupTemporal(env.getWorkflowClient()).run("k1");
+
+    assertEquals("k1 from backup", value);
+    assertEquals(3, backup.attempts.get());
+    assertEquals(List.of("java.io.IOException: primary store down at attempt 3"), backup.causes);
+  }
+
+  @Test
+  void aFailureTheFallbackSkipsFailsTheRunWithoutRetriesOfThatKind() {
+    WorkflowException e =
+        assertThrows(
+            WorkflowException.class,
+            () -> new BackupTemporal(env.getWorkflowClient()).run("unchecked-1"));
+
+    assertEquals("fetch", e.step());
+    // @Retry's default retryOn (Exception) retries it; the fallback's skipOn then leaves it.
+    assertEquals(3, e.attempts());
+    assertEquals(0, backup.causes.size());
+    ApplicationFailure original =
+        assertInstanceOf(ApplicationFailure.class, e.getCause().getCause());
+    assertEquals("java.io.UncheckedIOException", original.getType());
   }
 
   @Test
