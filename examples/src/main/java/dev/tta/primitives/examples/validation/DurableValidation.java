@@ -56,11 +56,7 @@ public class DurableValidation {
       abortOn = NotDirectoryException.class)
   Tree scan(String root) throws IOException {
     Sources sources = checks.load(Path.of(root));
-    List<String> names = new ArrayList<>();
-    for (SourceFile file : sources.files()) {
-      names.add(file.name());
-    }
-    return new Tree(sources.root().toString(), names, sources.lines());
+    return new Tree(sources.root().toString(), names(sources), sources.lines());
   }
 
   /**
@@ -130,10 +126,7 @@ public class DurableValidation {
   /** The tree's files, read again where this step runs; a tree that changed meanwhile fails. */
   private Sources read(Tree tree) throws IOException {
     Sources sources = checks.load(Path.of(tree.root()));
-    List<String> names = new ArrayList<>();
-    for (SourceFile file : sources.files()) {
-      names.add(file.name());
-    }
+    List<String> names = names(sources);
     if (!names.equals(tree.files())) {
       throw new IOException(
           "the tree under "
@@ -145,5 +138,13 @@ public class DurableValidation {
               + " then");
     }
     return sources;
+  }
+
+  private static List<String> names(Sources sources) {
+    List<String> names = new ArrayList<>();
+    for (SourceFile file : sources.files()) {
+      names.add(file.name());
+    }
+    return names;
   }
 }
