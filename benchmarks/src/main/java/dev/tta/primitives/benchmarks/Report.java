@@ -96,6 +96,14 @@ final class Report {
     ROWS.put(
         "r4j_retry_micrometerTimers",
         "the same with a Micrometer `Timer` around each step and the run (what ours records)");
+    ROWS.put(
+        "tta_durable",
+        "generated `@Durable`, 3 steps as activities (`@Retry`, `@Timeout`) on Temporal's test"
+            + " server: `new …Temporal(client).run(x)`");
+    ROWS.put(
+        "temporal_byHand",
+        "the same workflow written by hand with the Temporal SDK, same activity options: typed"
+            + " stub per run, `stub.run(x)`");
     ROWS.put("tta_fanOut_default", "generated for-each, 100 × 10 ms sleep, default executor");
     ROWS.put("bare_fanOut_default", "100 × `supplyAsync` + `allOf`, default executor");
     ROWS.put("tta_fanOut_virtual", "generated for-each, virtual-thread-per-task executor");
@@ -108,11 +116,14 @@ final class Report {
 
   private final List<PairedHandOff.Medians> paired;
 
+  private final List<PairedDurable.Medians> durable;
+
   private Report(
       Collection<RunResult> results,
       boolean shortMode,
       String loadBefore,
-      List<PairedHandOff.Medians> paired) {
+      List<PairedHandOff.Medians> paired,
+      List<PairedDurable.Medians> durable) {
     for (RunResult result : results) {
       String benchmark = result.getParams().getBenchmark();
       byName.put(benchmark.substring(benchmark.lastIndexOf('.') + 1), result);
@@ -120,14 +131,16 @@ final class Report {
     this.shortMode = shortMode;
     this.loadBefore = loadBefore;
     this.paired = List.copyOf(paired);
+    this.durable = List.copyOf(durable);
   }
 
   static Report of(
       Collection<RunResult> results,
       boolean shortMode,
       String loadBefore,
-      List<PairedHandOff.Medians> paired) {
-    return new Report(results, shortMode, loadBefore, paired);
+      List<PairedHandOff.Medians> paired,
+      List<PairedDurable.Medians> durable) {
+    return new Report(results, shortMode, loadBefore, paired, durable);
   }
 
   /** The 1-minute load average, where the OS tells it: other work on the machine skews times. */
@@ -344,6 +357,13 @@ final class Report {
         "tta_retry_micrometer",
         "r4j_retry_micrometerTimers",
         1.0);
+    atMost(
+        out,
+        "durable workflow ≤ 1.1× the same written by hand",
+        "tta_durable",
+        "temporal_byHand",
+        1.1);
+    durablePaired(out, "durable workflow ≤ 1.1× the same written by hand, in turns", 1.1);
     fanOut(out, "fan-out, default executor ≤ 2× 10 ms", "tta_fanOut_default", 2.0);
     fanOut(out, "fan-out, virtual threads ≤ 1.3× 10 ms", "tta_fanOut_virtual", 1.3);
     allocation(out);
@@ -403,6 +423,36 @@ final class Report {
             ratios[0],
             ratios[ratios.length - 1]);
     line(out, target, measured, median, limit, met.test(median));
+  }
+
+  /**
+   * The durable target decided by the {@link PairedDurable} runs: the median of their medians of
+   * the rounds' ratios, the range of those, and the runs' median times.
+   */
+  private void durablePaired(StringBuilder out, String target, double limit) {
+    if (durable.isEmpty()) {
+      out.append("| ").append(target).append(" | not run | | | |\n");
+      return;
+    }
+    double[] ratios = durable.stream().mapToDouble(PairedDurable.Medians::ratio).sorted().toArray();
+    double median = ratios[ratios.length / 2];
+    StringBuilder times = new StringBuilder();
+    for (PairedDurable.Medians m : durable) {
+      times
+          .append(times.length() == 0 ? "" : ", ")
+          .append(time(m.durable()))
+          .append(" / ")
+          .append(time(m.byHand()));
+    }
+    String measured =
+        String.format(
+            Locale.ROOT,
+            "`PairedDurable`, %d runs (tta/byHand %s): ratios %.2f–%.2f",
+            ratios.length,
+            times,
+            ratios[0],
+            ratios[ratios.length - 1]);
+    line(out, target, measured, median, "≤ " + limit, median <= limit);
   }
 
   private void fanOut(StringBuilder out, String target, String ours, double limit) {
