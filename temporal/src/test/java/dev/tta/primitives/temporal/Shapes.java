@@ -4,7 +4,9 @@ import dev.tta.primitives.WorkflowContext;
 import dev.tta.primitives.annotations.Bulkhead;
 import dev.tta.primitives.annotations.CircuitBreaker;
 import dev.tta.primitives.annotations.Durable;
+import dev.tta.primitives.annotations.Hedge;
 import dev.tta.primitives.annotations.Parallel;
+import dev.tta.primitives.annotations.RateLimit;
 import dev.tta.primitives.annotations.Step;
 import dev.tta.primitives.annotations.Workflow;
 import java.util.List;
@@ -13,8 +15,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The shapes the other durable tests do not have: a run of two parameters (an input record), a
- * static step, a for-each over an {@code int[]}, in-worker policies, an async step taking the
- * context, and a {@code void} last step, so that {@code run} returns nothing.
+ * static step, a for-each over an {@code int[]}, the four in-worker policies (rate limit, bulkhead,
+ * breaker, hedge), an async step taking the context, and a {@code void} last step, so that {@code
+ * run} returns nothing.
  */
 @Workflow(name = "Shapes")
 @Durable
@@ -24,6 +27,7 @@ public class Shapes {
   final List<String> recorded = new CopyOnWriteArrayList<>();
 
   @Step
+  @RateLimit(permits = 100, per = "1s")
   public static int[] numbers(int count, String prefix) {
     int[] numbers = new int[count];
     for (int i = 0; i < count; i++) {
@@ -46,6 +50,7 @@ public class Shapes {
   }
 
   @Step
+  @Hedge(delay = "10s")
   public void record(String joined) {
     recorded.add(joined);
   }
