@@ -3,9 +3,12 @@ package dev.tta.primitives.examples.validation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.temporal.testserver.TestServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,6 +61,31 @@ class DurableCommandTest {
     assertEquals(
         List.of("DurableValidation.compile", "DurableValidation.javadoc", "DurableValidation.lint"),
         activities.subList(1, 4).stream().sorted().toList());
+  }
+
+  @Test
+  void withTemporalAddressItRunsOnTheClusterThere() throws IOException {
+    int port;
+    try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = free.getLocalPort();
+    }
+    // Temporal's test server behind a real gRPC port, as a cluster of start-dev would be.
+    TestServer.PortBoundTestServer cluster = TestServer.createPortBoundServer(port);
+    try {
+      int status =
+          DurableCommand.run(
+              List.of(ValidateCommand.sampleTree().toString()),
+              out,
+              Map.of(DurableCommand.ADDRESS, "127.0.0.1:" + port));
+
+      String output = bytes.toString(StandardCharsets.UTF_8);
+      assertEquals(0, status, output);
+      assertTrue(
+          output.contains("on Temporal at 127.0.0.1:" + port + ", namespace default"), output);
+      assertTrue(output.contains("DurableValidation.report"), output);
+    } finally {
+      cluster.close();
+    }
   }
 
   @Test
