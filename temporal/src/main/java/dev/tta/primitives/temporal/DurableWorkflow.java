@@ -59,6 +59,16 @@ public final class DurableWorkflow {
   }
 
   /**
+   * The retry options of a step without {@code @Retry}: one attempt, as in process, never
+   * Temporal's default of unlimited attempts.
+   *
+   * @return the options
+   */
+  public static RetryOptions once() {
+    return retry(1, SHORTEST_INTERVAL, 1.0, SHORTEST_INTERVAL);
+  }
+
+  /**
    * The options of one attempt-bounded activity.
    *
    * @param startToClose each attempt's time limit ({@code @Timeout}, else {@link

@@ -560,11 +560,7 @@ public final class TemporalWriter {
     TimeoutKind.Model timeout = policies.get(PolicyKinds.TIMEOUT);
     CodeBlock retryOptions =
         retry == null
-            ? CodeBlock.of(
-                "$T.retry(1, $T.ZERO, 1.0, $T.ZERO)",
-                DURABLE_WORKFLOW,
-                Duration.class,
-                Duration.class)
+            ? CodeBlock.of("$T.once()", DURABLE_WORKFLOW)
             : CodeBlock.of(
                 "$T.retry($L,$W$L,$W$L,$W$L)",
                 DURABLE_WORKFLOW,
