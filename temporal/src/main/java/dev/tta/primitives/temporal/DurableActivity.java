@@ -69,6 +69,12 @@ public final class DurableActivity {
       throw failure(step, e, info.getAttempt(), true, false);
     } catch (Throwable t) {
       Throwable failure = unwrap(step, t);
+      if (failure instanceof InterruptedException || Thread.currentThread().isInterrupted()) {
+        // The step was stopped, not wrong (the worker shutting down, say): keep the flag, let
+        // Temporal run it again where its retry options allow, and leave its fallback out.
+        Thread.currentThread().interrupt();
+        throw failure(step, failure, info.getAttempt(), true, false);
+      }
       throw failure(
           step, failure, info.getAttempt(), retryable.test(failure), handled.test(failure));
     }

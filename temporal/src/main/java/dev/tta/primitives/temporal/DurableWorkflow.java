@@ -3,6 +3,7 @@ package dev.tta.primitives.temporal;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.api.enums.v1.RetryState;
 import io.temporal.common.RetryOptions;
+import io.temporal.common.converter.DataConverterException;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TemporalFailure;
@@ -137,6 +138,20 @@ public final class DurableWorkflow {
       return call.apply();
     } catch (ActivityFailure e) {
       failure = e;
+    } catch (DataConverterException e) {
+      // The step's value could not be read back: fail the run naming the step, rather than the
+      // workflow task, which Temporal would retry for ever.
+      throw ApplicationFailure.newNonRetryableFailureWithCause(
+          "workflow '"
+              + step.workflow()
+              + "', step '"
+              + step.step()
+              + "' failed: its value could not be converted: "
+              + e.getMessage(),
+          STEP_FAILED,
+          e,
+          step.step(),
+          1);
     }
     int attempts = attempts(step, failure);
     for (Fallback<T> fallback : fallbacks) {
@@ -166,6 +181,7 @@ public final class DurableWorkflow {
    * collects the results in the elements' order. A failure stops starting further elements and
    * fails the stage once those in flight have ended.
    *
+   * @param step the step called on each element
    * @param items the elements
    * @param maxConcurrency the most calls in flight, 0 for no bound
    * @param call the step's call of one element
@@ -174,7 +190,11 @@ public final class DurableWorkflow {
    * @return the results
    */
   public static <E, R> List<R> forEach(
-      Iterable<? extends E> items, int maxConcurrency, Functions.Func1<E, R> call) {
+      DurableStep step,
+      Iterable<? extends E> items,
+      int maxConcurrency,
+      Functions.Func1<E, R> call) {
+    requireInput(step, items);
     List<Promise<R>> started = new ArrayList<>();
     for (E item : items) {
       if (maxConcurrency > 0) {
@@ -191,6 +211,30 @@ public final class DurableWorkflow {
       results.add(result.get());
     }
     return results;
+  }
+
+  /**
+   * Fails the run naming {@code step} when its for-each stage got no elements at all ({@code
+   * null}), as an in-process run does; an exception other than Temporal's failures would fail the
+   * workflow task, which Temporal retries for ever.
+   *
+   * @param step the for-each step
+   * @param items what the previous stage yielded
+   */
+  public static void requireInput(DurableStep step, Object items) {
+    if (items == null) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "workflow '"
+              + step.workflow()
+              + "', step '"
+              + step.step()
+              + "' failed: for-each '"
+              + step.step()
+              + "' got a null input",
+          STEP_FAILED,
+          step.step(),
+          1);
+    }
   }
 
   private static boolean failed(List<? extends Promise<?>> started) {

@@ -1,7 +1,10 @@
 package dev.tta.primitives.temporal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tta.primitives.WorkflowException;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.testing.TestWorkflowEnvironment;
 import java.util.List;
@@ -21,6 +24,7 @@ class DurableShapesTest {
     env = TestWorkflowEnvironment.newInstance();
     ShapesTemporal.register(env.newWorker(ShapesTemporal.TASK_QUEUE), shapes);
     GreetingTemporal.register(env.newWorker(GreetingTemporal.TASK_QUEUE), greeting);
+    ClashesTemporal.register(env.newWorker(ClashesTemporal.TASK_QUEUE), new Clashes());
     env.start();
   }
 
@@ -55,5 +59,24 @@ class DurableShapesTest {
     assertEquals(
         60,
         started.getWorkflowExecutionStartedEventAttributes().getWorkflowRunTimeout().getSeconds());
+  }
+
+  @Test
+  void namesThatCouldClashDoNot() {
+    String durable = new ClashesTemporal(env.getWorkflowClient()).run("a");
+
+    assertEquals(new ClashesWorkflow(new Clashes()).run("a"), durable);
+    assertEquals("[in stock a, backup x1]!", durable);
+  }
+
+  @Test
+  void aNullForEachInputFailsTheRunNamingTheStepInsteadOfHanging() {
+    WorkflowException e =
+        assertThrows(
+            WorkflowException.class,
+            () -> new ClashesTemporal(env.getWorkflowClient()).run("none"));
+
+    assertEquals("stock", e.step());
+    assertTrue(e.getMessage().contains("for-each 'stock' got a null input"), e.getMessage());
   }
 }

@@ -1,6 +1,7 @@
 package dev.tta.primitives.processor.validation;
 
 import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.TypeName;
 import dev.tta.primitives.processor.Mirrors;
 import dev.tta.primitives.processor.Problem;
 import dev.tta.primitives.processor.Reporter;
@@ -132,7 +133,7 @@ public final class DurableValidator {
       }
     }
     for (StepModel step : model.steps()) {
-      ExecutableElement method = method(type, step.methodName(), step.args().size());
+      ExecutableElement method = stepMethod(type, step);
       if (method == null) {
         continue;
       }
@@ -266,7 +267,7 @@ public final class DurableValidator {
     if (fallback.causeType() == null) {
       return;
     }
-    ExecutableElement method = method(type, fallback.method(), fallback.args().size());
+    ExecutableElement method = fallbackMethod(type, fallback);
     TypeElement failure = elements.getTypeElement(APPLICATION_FAILURE);
     if (method == null || failure == null) {
       return;
@@ -286,10 +287,36 @@ public final class DurableValidator {
     }
   }
 
-  /** The method named {@code name} with {@code arity} parameters, the class's own or inherited. */
-  private ExecutableElement method(TypeElement type, String name, int arity) {
+  /** The step's method: named so and annotated as a step, the class's own or inherited. */
+  private ExecutableElement stepMethod(TypeElement type, StepModel step) {
     for (ExecutableElement m : ElementFilter.methodsIn(elements.getAllMembers(type))) {
-      if (m.getSimpleName().contentEquals(name) && m.getParameters().size() == arity) {
+      if (m.getSimpleName().contentEquals(step.methodName())
+          && (Mirrors.find(m, Mirrors.STEP).isPresent()
+              || Mirrors.find(m, Mirrors.PARALLEL).isPresent())) {
+        return m;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The fallback's method: named so, with its parameter count and its cause parameter's type (an
+   * overload of the same name, a helper say, is not it).
+   */
+  private ExecutableElement fallbackMethod(TypeElement type, FallbackKind.Model fallback) {
+    for (ExecutableElement m : ElementFilter.methodsIn(elements.getAllMembers(type))) {
+      if (!m.getSimpleName().contentEquals(fallback.method())
+          || m.getParameters().size() != fallback.args().size()) {
+        continue;
+      }
+      boolean fits = true;
+      for (int i = 0; i < fallback.args().size(); i++) {
+        if (fallback.args().get(i) instanceof StepModel.Arg.Cause
+            && !TypeName.get(m.getParameters().get(i).asType()).equals(fallback.causeType())) {
+          fits = false;
+        }
+      }
+      if (fits) {
         return m;
       }
     }

@@ -234,6 +234,8 @@ public final class TemporalWriter {
     String failure = unique("failure", used);
     String workflowId = unique("workflowId", used);
     CodeBlock input = input(model);
+    // Qualified: a run parameter may be named like a constant.
+    ClassName self = definition.enclosingClassName();
     TypeName runReturn = model.runReturnType();
     boolean returnsVoid = runReturn.equals(TypeName.VOID);
     CodeBlock call =
@@ -255,17 +257,19 @@ public final class TemporalWriter {
             .addParameters(params)
             .returns(runReturn)
             .addStatement(
-                "$T $N =$W$N.client.newWorkflowStub($T.class,$W$T.options(TASK_QUEUE, null,"
-                    + " RUN_TIMEOUT))",
+                "$T $N =$W$N.client.newWorkflowStub($T.class,$W$T.options($T.TASK_QUEUE, null,"
+                    + " $T.RUN_TIMEOUT))",
                 definition,
                 stub,
                 "this",
                 definition,
-                DURABLE_CLIENT)
+                DURABLE_CLIENT,
+                self,
+                self)
             .beginControlFlow("try");
     run.addStatement(returnsVoid ? "$L" : "return $L", call);
     run.nextControlFlow("catch ($T $N)", CLIENT_FAILURE, failure)
-        .addStatement("throw $T.failure(WORKFLOW_TYPE, $N)", DURABLE_CLIENT, failure)
+        .addStatement("throw $T.failure($T.WORKFLOW_TYPE, $N)", DURABLE_CLIENT, self, failure)
         .endControlFlow();
     type.addMethod(run.build());
 
@@ -292,18 +296,20 @@ public final class TemporalWriter {
             .returns(String.class)
             .addStatement("$T.requireNonNull($N, $S)", OBJECTS, workflowId, workflowId)
             .addStatement(
-                "$T $N =$W$N.client.newWorkflowStub($T.class,$W$T.options(TASK_QUEUE, $N,"
-                    + " RUN_TIMEOUT))",
+                "$T $N =$W$N.client.newWorkflowStub($T.class,$W$T.options($T.TASK_QUEUE, $N,"
+                    + " $T.RUN_TIMEOUT))",
                 definition,
                 stub,
                 "this",
                 definition,
                 DURABLE_CLIENT,
-                workflowId)
+                self,
+                workflowId,
+                self)
             .beginControlFlow("try")
             .addStatement("$L", startCall)
             .nextControlFlow("catch ($T $N)", CLIENT_FAILURE, failure)
-            .addStatement("throw $T.failure(WORKFLOW_TYPE, $N)", DURABLE_CLIENT, failure)
+            .addStatement("throw $T.failure($T.WORKFLOW_TYPE, $N)", DURABLE_CLIENT, self, failure)
             .endControlFlow()
             .addStatement("return $N", workflowId)
             .build());
@@ -334,7 +340,7 @@ public final class TemporalWriter {
     result.addStatement(returnsVoid ? "$L" : "return $L", attach);
     result
         .nextControlFlow("catch ($T failure)", CLIENT_FAILURE)
-        .addStatement("throw $T.failure(WORKFLOW_TYPE, failure)", DURABLE_CLIENT)
+        .addStatement("throw $T.failure($T.WORKFLOW_TYPE, failure)", DURABLE_CLIENT, self)
         .endControlFlow();
     type.addMethod(result.build());
   }
@@ -482,6 +488,8 @@ public final class TemporalWriter {
         String items = previous;
         TypeName element = each.step().inputType();
         if (each.arrayType() != null) {
+          run.addStatement(
+              "$T.requireInput($N, $N)", DURABLE_WORKFLOW, stepConstant(each.step()), previous);
           items = result + "items";
           run.addStatement(
               "$T $N = new $T<>()", ParameterizedTypeName.get(LIST, element), items, ARRAY_LIST);
@@ -490,10 +498,11 @@ public final class TemporalWriter {
               .endControlFlow();
         }
         run.addStatement(
-            "$T $N =$W$T.forEach($N,$W$L,$W($T e) ->$W$L)",
+            "$T $N =$W$T.forEach($N,$W$N,$W$L,$W($T e) ->$W$L)",
             each.outputType(),
             result,
             DURABLE_WORKFLOW,
+            stepConstant(each.step()),
             items,
             each.maxConcurrency(),
             element,
@@ -843,12 +852,18 @@ public final class TemporalWriter {
     return chain;
   }
 
+  /** {@code stock$fallback}: a {@code $} no step method's name has, so it cannot clash. */
   private static String fallbackMethod(StepModel step, int k) {
-    return step.methodName() + "Fallback" + (k == 0 ? "" : String.valueOf(k + 1));
+    return step.methodName() + "$fallback" + (k == 0 ? "" : String.valueOf(k + 1));
   }
 
+  /**
+   * {@code DURABLE_LOAD}: apart from the policies' constants, which all start {@code STEP_}, so a
+   * step named like another's policy constant cannot shadow it.
+   */
   private static String stepConstant(StepModel step) {
-    return new Site(null, step.methodName(), step.stepName(), null, null).constantPrefix();
+    String prefix = new Site(null, step.methodName(), step.stepName(), null, null).constantPrefix();
+    return "DURABLE_" + prefix.substring("STEP_".length());
   }
 
   private static String unique(String name, Set<String> used) {
