@@ -10,7 +10,8 @@ import java.lang.annotation.Target;
  * Also runs a {@link Workflow} class durably on Temporal: besides {@code <Name>Workflow}, the
  * processor writes {@code <Name>Temporal}, whose workflow is generated from the stages alone and
  * whose activities call the steps, so a run survives the crash of the process running it and
- * resumes where it was on another worker.
+ * resumes where it was on another worker (a step in flight runs again there if its {@link Retry}
+ * allows another attempt).
  *
  * <pre>{@code
  * @Workflow @Durable
@@ -24,12 +25,12 @@ import java.lang.annotation.Target;
  * which must be on the class path; without them {@code @Durable} is a compile error. Every step's
  * data crosses process boundaries through Temporal's data converter (JSON by default), so types
  * that cannot survive it ({@code Path}, {@code File}, streams, threads, futures, functional
- * interfaces, {@code WorkflowContext}) are compile errors on the element. {@link Retry} becomes the
- * activity's retry options, {@link Timeout} its start-to-close timeout, a class-level {@code
- * Timeout} the workflow's run timeout, and {@link Fallback} a second activity after the retries;
- * {@link CircuitBreaker}, {@link Bulkhead}, {@link RateLimit} and {@link Hedge} apply inside the
- * activity, in the worker; {@link Cached} is not applied durably (a warning): Temporal never runs a
- * completed step again.
+ * interfaces, a {@code WorkflowContext} as data rather than as the context parameter) are compile
+ * errors on the element. {@link Retry} becomes the activity's retry options, {@link Timeout} its
+ * start-to-close timeout, a class-level {@code Timeout} the workflow's run timeout, and {@link
+ * Fallback} a second activity after the retries; {@link CircuitBreaker}, {@link Bulkhead}, {@link
+ * RateLimit} and {@link Hedge} apply inside the activity, in the worker; {@link Cached} is not
+ * applied durably (a warning): Temporal never runs a completed step again.
  */
 @Documented
 @Retention(RetentionPolicy.CLASS)

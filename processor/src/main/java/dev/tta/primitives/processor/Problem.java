@@ -290,6 +290,12 @@ public enum Problem {
           + " cannot carry between processes",
       "pass plain data instead (a path as a String, content as a byte[] or String, a record of"
           + " values) and make the object inside the step"),
+  DURABLE_FOR_EACH_ORDER(
+      "durable-for-each-order",
+      "for-each step %s of @Durable workflow %s iterates the %s that %s yields: Temporal rebuilds"
+          + " it from JSON as a HashSet, whose order for elements of type %s can differ when the"
+          + " run is replayed on another worker, so an element could run twice or never",
+      "yield a List (or a SortedSet or LinkedHashSet) from the step before"),
   DURABLE_CLASS_POLICY(
       "durable-class-policy",
       "@%s on @Durable workflow %s: on Temporal only a class-level @Timeout (the run's time limit)"

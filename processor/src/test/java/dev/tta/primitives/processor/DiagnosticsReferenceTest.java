@@ -84,7 +84,11 @@ class DiagnosticsReferenceTest {
    */
   private static final Set<String> ON_TEMPORAL =
       Set.of(
-          "durable-data-type", "durable-class-policy", "durable-cached", "durable-fallback-cause");
+          "durable-data-type",
+          "durable-for-each-order",
+          "durable-class-policy",
+          "durable-cached",
+          "durable-fallback-cause");
 
   private static final boolean WITH_TEMPORAL =
       DiagnosticsReferenceTest.class

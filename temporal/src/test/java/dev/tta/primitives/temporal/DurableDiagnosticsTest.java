@@ -248,4 +248,120 @@ class DurableDiagnosticsTest {
 
     assertThat(compile(f)).succeededWithoutWarnings();
   }
+
+  @Test
+  void aForEachOverAHashSetOfEnumsIsAnErrorOnTheForEachStep() {
+    JavaFileObject f =
+        durable(
+            "",
+            "  enum Kind { BUILD, TEST }",
+            "  @Step",
+            "  java.util.Set<Kind> kinds(String project) {",
+            "    return java.util.Set.of(Kind.values());",
+            "  }",
+            "  @Parallel(forEach = true)",
+            "  String run(Kind kind) {",
+            "    return kind.name();",
+            "  }");
+
+    Compilation compilation = compile(f);
+
+    assertThat(compilation).hadErrorCount(1);
+    assertThat(compilation)
+        .hadErrorContaining(
+            "[tta:durable-for-each-order] for-each step run of @Durable workflow Flow iterates the"
+                + " java.util.Set<test.Flow.Kind> that kinds yields")
+        .inFile(f)
+        .onLineContaining("String run(Kind kind)");
+  }
+
+  @Test
+  void aForEachOverASetOfStringsOrASortedSetCompiles() {
+    JavaFileObject strings =
+        durable(
+            "",
+            "  @Step",
+            "  java.util.Set<String> names(String project) {",
+            "    return java.util.Set.of(project);",
+            "  }",
+            "  @Parallel(forEach = true)",
+            "  String run(String name) {",
+            "    return name;",
+            "  }");
+    JavaFileObject sorted =
+        durable(
+            "",
+            "  enum Kind { BUILD, TEST }",
+            "  @Step",
+            "  java.util.SortedSet<Kind> kinds(String project) {",
+            "    return new java.util.TreeSet<>(java.util.Set.of(Kind.values()));",
+            "  }",
+            "  @Parallel(forEach = true)",
+            "  String run(Kind kind) {",
+            "    return kind.name();",
+            "  }");
+
+    assertThat(compile(strings)).succeededWithoutWarnings();
+    assertThat(compile(sorted)).succeededWithoutWarnings();
+  }
+
+  @Test
+  void anInterfaceOfTheUsersAsDataIsAnError() {
+    JavaFileObject f =
+        durable(
+            "",
+            "  sealed interface Shape permits Circle {}",
+            "  record Circle(double r) implements Shape {}",
+            "  @Step",
+            "  Shape shape(String name) {",
+            "    return new Circle(1);",
+            "  }");
+
+    Compilation compilation = compile(f);
+
+    assertThat(compilation).hadErrorCount(1);
+    assertThat(compilation)
+        .hadErrorContaining(
+            "the value of step shape in @Durable workflow Flow has type test.Flow.Shape, an"
+                + " interface, of which JSON cannot make an instance,")
+        .inFile(f)
+        .onLineContaining("Shape shape(String name)");
+  }
+
+  @Test
+  void aMapWithRecordKeysIsAnError() {
+    JavaFileObject f =
+        durable(
+            "",
+            "  record Point(int x, int y) {}",
+            "  @Step",
+            "  java.util.Map<Point, String> labels(String name) {",
+            "    return java.util.Map.of(new Point(0, 0), name);",
+            "  }");
+
+    Compilation compilation = compile(f);
+
+    assertThat(compilation).hadErrorCount(1);
+    assertThat(compilation)
+        .hadErrorContaining(
+            "has type java.util.Map<test.Flow.Point,java.lang.String>, a map whose keys are"
+                + " test.Flow.Point, which JSON object keys cannot carry,")
+        .inFile(f)
+        .onLineContaining("labels(String name)");
+  }
+
+  @Test
+  void listsMapsWithStringKeysAndEnumsAreData() {
+    JavaFileObject f =
+        durable(
+            "",
+            "  enum Kind { A, B }",
+            "  record Item(Kind kind, java.util.Map<String, List<Integer>> counts) {}",
+            "  @Step",
+            "  java.util.Map<Kind, List<Item>> items(java.util.Map<String, Integer> in) {",
+            "    return java.util.Map.of();",
+            "  }");
+
+    assertThat(compile(f)).succeededWithoutWarnings();
+  }
 }

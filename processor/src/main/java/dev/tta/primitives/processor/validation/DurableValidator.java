@@ -6,6 +6,7 @@ import dev.tta.primitives.processor.Mirrors;
 import dev.tta.primitives.processor.Problem;
 import dev.tta.primitives.processor.Reporter;
 import dev.tta.primitives.processor.model.DurableModel;
+import dev.tta.primitives.processor.model.StageModel;
 import dev.tta.primitives.processor.model.StepModel;
 import dev.tta.primitives.processor.model.WorkflowModel;
 import dev.tta.primitives.processor.policy.FallbackKind;
@@ -132,6 +133,7 @@ public final class DurableValidator {
             Problem.DURABLE_CLASS_POLICY, type, on, null, kind.simpleName(), model.workflowName());
       }
     }
+    checkForEachOrder(type, model);
     for (StepModel step : model.steps()) {
       ExecutableElement method = stepMethod(type, step);
       if (method == null) {
@@ -232,6 +234,20 @@ public final class DurableValidator {
     if (isFunctional(element)) {
       return "a function";
     }
+    if (isOwnAbstract(element)) {
+      return element.getKind() == ElementKind.INTERFACE
+          ? "an interface, of which JSON cannot make an instance"
+          : "an abstract class, of which JSON cannot make an instance";
+    }
+    TypeElement map = elements.getTypeElement("java.util.Map");
+    if (types.isAssignable(erased, types.erasure(map.asType()))) {
+      TypeMirror key = helpers.supertypeArgument(type, "java.util.Map");
+      if (key != null
+          && key.getKind() == TypeKind.DECLARED
+          && isOwnKeyType((TypeElement) ((DeclaredType) key).asElement())) {
+        return "a map whose keys are " + key + ", which JSON object keys cannot carry";
+      }
+    }
     for (TypeMirror argument : declared.getTypeArguments()) {
       String why = uncarried(argument, seen);
       if (why != null) {
@@ -247,6 +263,103 @@ public final class DurableValidator {
       }
     }
     return null;
+  }
+
+  /** Sets whose JSON form Jackson rebuilds in an order that does not depend on hash codes. */
+  private static final List<String> ORDERED_SETS =
+      List.of("java.util.SortedSet", "java.util.LinkedHashSet", "java.util.EnumSet");
+
+  /** Elements whose hash codes are the same in every JVM, so a HashSet of them keeps its order. */
+  private static final List<String> STABLE_HASHES =
+      List.of(
+          "java.lang.String",
+          "java.lang.Integer",
+          "java.lang.Long",
+          "java.lang.Short",
+          "java.lang.Byte",
+          "java.lang.Character",
+          "java.lang.Boolean");
+
+  /** A for-each over a {@code Set} whose order may change on replay. */
+  private void checkForEachOrder(TypeElement type, WorkflowModel model) {
+    List<StageModel> stages = model.stages();
+    for (int i = 1; i < stages.size(); i++) {
+      if (!(stages.get(i) instanceof StageModel.ForEach each)
+          || !(stages.get(i - 1) instanceof StageModel.Single previous)) {
+        continue;
+      }
+      ExecutableElement source = stepMethod(type, previous.step());
+      ExecutableElement method = stepMethod(type, each.step());
+      if (source == null || method == null) {
+        continue;
+      }
+      TypeMirror yielded = source.getReturnType();
+      if (previous.step().kind() == StepModel.CallKind.ASYNC) {
+        yielded = helpers.stageValue(yielded);
+      }
+      TypeElement set = elements.getTypeElement("java.util.Set");
+      if (yielded.getKind() != TypeKind.DECLARED
+          || !types.isAssignable(types.erasure(yielded), types.erasure(set.asType()))) {
+        continue;
+      }
+      boolean ordered = false;
+      for (String name : ORDERED_SETS) {
+        TypeElement kind = elements.getTypeElement(name);
+        ordered |=
+            kind != null
+                && types.isAssignable(types.erasure(yielded), types.erasure(kind.asType()));
+      }
+      TypeMirror element = helpers.supertypeArgument(yielded, "java.lang.Iterable");
+      String elementName =
+          element != null && element.getKind() == TypeKind.DECLARED
+              ? ((TypeElement) ((DeclaredType) element).asElement()).getQualifiedName().toString()
+              : "";
+      if (ordered || STABLE_HASHES.contains(elementName)) {
+        continue;
+      }
+      reporter.report(
+          Problem.DURABLE_FOR_EACH_ORDER,
+          method,
+          each.step().stepName(),
+          model.workflowName(),
+          yielded,
+          previous.step().stepName(),
+          element == null ? "java.lang.Object" : element);
+    }
+  }
+
+  /**
+   * An interface or abstract class of the user's (the JDK's collections are fine) with no Jackson
+   * annotation, which could say how to make an instance ({@code @JsonTypeInfo}, say).
+   */
+  private static boolean isOwnAbstract(TypeElement element) {
+    boolean isAbstract =
+        element.getKind() == ElementKind.INTERFACE
+            || (element.getKind() == ElementKind.CLASS
+                && element.getModifiers().contains(javax.lang.model.element.Modifier.ABSTRACT));
+    return isAbstract && !inJdk(element) && !hasJacksonAnnotation(element);
+  }
+
+  /** A map key Jackson cannot read from a JSON object key: a record or a class of the user's. */
+  private static boolean isOwnKeyType(TypeElement element) {
+    return (element.getKind() == ElementKind.RECORD || element.getKind() == ElementKind.CLASS)
+        && !inJdk(element)
+        && !hasJacksonAnnotation(element);
+  }
+
+  private static boolean inJdk(TypeElement element) {
+    String name = element.getQualifiedName().toString();
+    return name.startsWith("java.") || name.startsWith("javax.");
+  }
+
+  private static boolean hasJacksonAnnotation(TypeElement element) {
+    for (AnnotationMirror mirror : element.getAnnotationMirrors()) {
+      TypeElement annotation = (TypeElement) mirror.getAnnotationType().asElement();
+      if (annotation.getQualifiedName().toString().startsWith("com.fasterxml.jackson.")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean isFunctional(TypeElement element) {
