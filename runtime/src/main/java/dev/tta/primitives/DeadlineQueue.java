@@ -84,17 +84,22 @@ final class DeadlineQueue {
   }
 
   /**
-   * Arms {@code entry}: it expires {@link #timeoutNanos} from now on the runtime's clock unless it
-   * is claimed first. If the scheduler throws, every call the failed task was to watch (this one
+   * Arms {@code entry}, whose call started at {@code start} on the runtime's clock: it expires
+   * {@link #timeoutNanos} after that unless it is claimed first. The start is read before the call
+   * starts, so time the caller spends starting it (or a clock that moved meanwhile) counts against
+   * the deadline. If the scheduler throws, every call the failed task was to watch (this one
    * included) is stopped and fails with that exception.
    *
    * @throws RuntimeException if the clock throws; then nothing was armed
    */
-  void arm(Entry<?> entry) {
+  void arm(Entry<?> entry, long start) {
     Fire fire = null;
+    long delay = 0;
     synchronized (this) {
-      // Read under the lock, so that arming order is deadline order even across threads.
-      entry.start = runtime.clock().nanoTime();
+      // The queue keeps deadline order: a start read before an entry armed ahead of it is taken
+      // as that entry's (later by the few instructions between the two reads).
+      Entry<?> tail = entries.peekLast();
+      entry.start = tail != null && start - tail.start < 0 ? tail.start : start;
       dropSettledHead();
       int settled = entries.size() - live.get();
       if (settled > COMPACT_MIN && settled > live.get()) {
@@ -105,10 +110,12 @@ final class DeadlineQueue {
       live.incrementAndGet();
       if (task == null) {
         task = fire = new Fire(entry.start);
+        long elapsed = runtime.clock().nanoTime() - entry.start;
+        delay = Math.max(0, timeoutNanos - Math.max(0, elapsed));
       }
     }
     if (fire != null) {
-      schedule(fire, timeoutNanos);
+      schedule(fire, delay);
     }
   }
 

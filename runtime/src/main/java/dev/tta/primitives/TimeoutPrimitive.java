@@ -93,6 +93,13 @@ public final class TimeoutPrimitive<I, O> implements WorkflowPrimitive<I, O>, St
   @Override
   public CompletableFuture<O> execute(I input, WorkflowContext context) {
     WorkflowRuntime runtime = context.runtime();
+    long start;
+    try {
+      // Before the call starts: the deadline counts from here however long starting it takes.
+      start = runtime.clock().nanoTime();
+    } catch (Throwable t) { // the clock threw: no deadline can be kept, and nothing has started
+      return CompletableFuture.failedFuture(t);
+    }
     CompletableFuture<? extends O> work;
     if (delegate.isBlocking()) {
       // Not helpable: a blocking run waiting for it would be the thread the deadline must release.
@@ -109,7 +116,7 @@ public final class TimeoutPrimitive<I, O> implements WorkflowPrimitive<I, O>, St
         deadlines.bind(runtime) ? deadlines : DeadlineQueue.forOneCall(timeoutNanos, runtime);
     Deadline<O> deadline = new Deadline<>(this, context, work, queue);
     try {
-      queue.arm(deadline); // a scheduler that throws fails the deadline (and stops the work)
+      queue.arm(deadline, start); // a scheduler that throws fails the deadline (and the work)
     } catch (Throwable t) { // the clock threw: no deadline can be kept
       work.cancel(interrupt); // the call is never left running unwatched
       return CompletableFuture.failedFuture(t);

@@ -94,6 +94,14 @@ class ForEachStopsAfterCancelTest {
         "fewer than " + STARTED_BEFORE_STOP + " elements started");
   }
 
+  private static void awaitArmed(VirtualTime time) throws InterruptedException {
+    long deadline = System.nanoTime() + PATIENCE.toNanos();
+    while (time.pendingTasks() == 0) {
+      assertTrue(System.nanoTime() < deadline, "the run's deadline was never armed");
+      Thread.sleep(1); // no hook to wait on: the runtime arms it on its own thread
+    }
+  }
+
   private void awaitQuiescence() throws InterruptedException {
     assertTrue(threads.awaitQuiescence(PATIENCE), "the runtime's executor never went quiet");
   }
@@ -135,6 +143,9 @@ class ForEachStopsAfterCancelTest {
     CompletableFuture<List<Integer>> run = workflow.runAsync("x");
     run.whenComplete((value, error) -> startsAtFailure.set(starts.get()));
     awaitManyStarted();
+    // The run's thread arms the deadline after it started the work, which may already have
+    // started many elements: advanced before, time would leave the deadline in the future.
+    awaitArmed(time);
     time.advance(Duration.ofMillis(100)); // the deadline fires on this thread
     ExecutionException failure =
         assertThrows(ExecutionException.class, () -> run.get(PATIENCE.toSeconds(), SECONDS));
