@@ -141,17 +141,7 @@ public final class DurableWorkflow {
     } catch (DataConverterException e) {
       // The step's value could not be read back: fail the run naming the step, rather than the
       // workflow task, which Temporal would retry for ever.
-      throw ApplicationFailure.newNonRetryableFailureWithCause(
-          "workflow '"
-              + step.workflow()
-              + "', step '"
-              + step.step()
-              + "' failed: its value could not be converted: "
-              + e.getMessage(),
-          STEP_FAILED,
-          e,
-          step.step(),
-          1);
+      throw stepFailed(step, 1, "its value could not be converted: " + e.getMessage(), e);
     }
     int attempts = attempts(step, failure);
     for (Fallback<T> fallback : fallbacks) {
@@ -223,17 +213,7 @@ public final class DurableWorkflow {
    */
   public static void requireInput(DurableStep step, Object items) {
     if (items == null) {
-      throw ApplicationFailure.newNonRetryableFailure(
-          "workflow '"
-              + step.workflow()
-              + "', step '"
-              + step.step()
-              + "' failed: for-each '"
-              + step.step()
-              + "' got a null input",
-          STEP_FAILED,
-          step.step(),
-          1);
+      throw stepFailed(step, 1, "for-each '" + step.step() + "' got a null input", null);
     }
   }
 
@@ -305,6 +285,15 @@ public final class DurableWorkflow {
         cause instanceof TemporalFailure temporal
             ? temporal.getOriginalMessage()
             : cause.toString();
+    return stepFailed(step, attempts, what, failure);
+  }
+
+  /**
+   * The non-retryable {@link #STEP_FAILED} failure, worded as {@code WorkflowException} words a
+   * step's failure, with the step and its attempts as details for {@link DurableClient}.
+   */
+  private static ApplicationFailure stepFailed(
+      DurableStep step, int attempts, String what, Throwable cause) {
     String message =
         "workflow '"
             + step.workflow()
@@ -315,6 +304,6 @@ public final class DurableWorkflow {
             + ": "
             + what;
     return ApplicationFailure.newNonRetryableFailureWithCause(
-        message, STEP_FAILED, failure, step.step(), attempts);
+        message, STEP_FAILED, cause, step.step(), attempts);
   }
 }

@@ -256,21 +256,10 @@ public final class TemporalWriter {
                     + " the run failed\n")
             .addParameters(params)
             .returns(runReturn)
-            .addStatement(
-                "$T $N =$W$N.client.newWorkflowStub($T.class,$W$T.options($T.TASK_QUEUE, null,"
-                    + " $T.RUN_TIMEOUT))",
-                definition,
-                stub,
-                "this",
-                definition,
-                DURABLE_CLIENT,
-                self,
-                self)
-            .beginControlFlow("try");
-    run.addStatement(returnsVoid ? "$L" : "return $L", call);
-    run.nextControlFlow("catch ($T $N)", CLIENT_FAILURE, failure)
-        .addStatement("throw $T.failure($T.WORKFLOW_TYPE, $N)", DURABLE_CLIENT, self, failure)
-        .endControlFlow();
+            .addCode(newStub(definition, stub, CodeBlock.of("null")))
+            .addCode(
+                failingAsWorkflowException(
+                    CodeBlock.of(returnsVoid ? "$L;\n" : "return $L;\n", call), failure, self));
     type.addMethod(run.build());
 
     CodeBlock startCall =
@@ -295,26 +284,11 @@ public final class TemporalWriter {
             .addParameter(String.class, workflowId)
             .returns(String.class)
             .addStatement("$T.requireNonNull($N, $S)", OBJECTS, workflowId, workflowId)
-            .addStatement(
-                "$T $N =$W$N.client.newWorkflowStub($T.class,$W$T.options($T.TASK_QUEUE, $N,"
-                    + " $T.RUN_TIMEOUT))",
-                definition,
-                stub,
-                "this",
-                definition,
-                DURABLE_CLIENT,
-                self,
-                workflowId,
-                self)
-            .beginControlFlow("try")
-            .addStatement("$L", startCall)
-            .nextControlFlow("catch ($T $N)", CLIENT_FAILURE, failure)
-            .addStatement("throw $T.failure($T.WORKFLOW_TYPE, $N)", DURABLE_CLIENT, self, failure)
-            .endControlFlow()
+            .addCode(newStub(definition, stub, CodeBlock.of("$N", workflowId)))
+            .addCode(failingAsWorkflowException(CodeBlock.of("$L;\n", startCall), failure, self))
             .addStatement("return $N", workflowId)
             .build());
 
-    String resultId = "workflowId";
     CodeBlock attach =
         model.runParams().isEmpty() ? CodeBlock.of("stub.run()") : CodeBlock.of("stub.run(null)");
     MethodSpec.Builder result =
@@ -328,7 +302,7 @@ public final class TemporalWriter {
                     + (returnsVoid ? "" : "@return the result\n")
                     + "@throws dev.tta.primitives.WorkflowException if a step failed for good or"
                     + " the run failed\n")
-            .addParameter(String.class, resultId)
+            .addParameter(String.class, "workflowId")
             .returns(runReturn)
             .addStatement("$T.requireNonNull(workflowId, $S)", OBJECTS, "workflowId")
             // A stub bound to a started run waits for that run's result when its method is called.
@@ -336,13 +310,40 @@ public final class TemporalWriter {
                 "$T stub = this.client.newWorkflowStub($T.class, workflowId)",
                 definition,
                 definition)
-            .beginControlFlow("try");
-    result.addStatement(returnsVoid ? "$L" : "return $L", attach);
-    result
-        .nextControlFlow("catch ($T failure)", CLIENT_FAILURE)
-        .addStatement("throw $T.failure($T.WORKFLOW_TYPE, failure)", DURABLE_CLIENT, self)
-        .endControlFlow();
+            .addCode(
+                failingAsWorkflowException(
+                    CodeBlock.of(returnsVoid ? "$L;\n" : "return $L;\n", attach), "failure", self));
     type.addMethod(result.build());
+  }
+
+  /** {@code Definition stub = client.newWorkflowStub(...)} with the run's options. */
+  private static CodeBlock newStub(ClassName definition, String stub, CodeBlock workflowId) {
+    ClassName self = definition.enclosingClassName();
+    return CodeBlock.builder()
+        .addStatement(
+            "$T $N =$W$N.client.newWorkflowStub($T.class,$W$T.options($T.TASK_QUEUE, $L,"
+                + " $T.RUN_TIMEOUT))",
+            definition,
+            stub,
+            "this",
+            definition,
+            DURABLE_CLIENT,
+            self,
+            workflowId,
+            self)
+        .build();
+  }
+
+  /** {@code body} in a try whose catch turns Temporal's client failure into ours. */
+  private static CodeBlock failingAsWorkflowException(
+      CodeBlock body, String failure, ClassName self) {
+    return CodeBlock.builder()
+        .beginControlFlow("try")
+        .add(body)
+        .nextControlFlow("catch ($T $N)", CLIENT_FAILURE, failure)
+        .addStatement("throw $T.failure($T.WORKFLOW_TYPE, $N)", DURABLE_CLIENT, self, failure)
+        .endControlFlow()
+        .build();
   }
 
   /** The run's input from {@code run}'s parameters: nothing, the one, or the Input record. */
